@@ -1,15 +1,16 @@
-//! Hostile and broken inputs, each built at test time in a temporary home
-//! (git cannot hold FIFOs, 200 MB lines or 100,000 files): nothing hangs,
-//! nothing panics, the good turns beside the bad ones are counted, and what
-//! was dropped is counted. (Part of issue #6; the list there is longer.)
+//! Hostile and broken inputs: nothing hangs, nothing panics, the good turns
+//! beside the bad ones are counted, and what was dropped is counted. Most
+//! cases are homes under `fixtures/adversarial/` (its README gives each
+//! expected number); the ones git cannot hold (a FIFO, a 200 MB line,
+//! 100,000 files) are built here in a temporary home. Unreadable files and
+//! directories are in `permissions.rs`.
 
 #![cfg(unix)]
 
 use std::fs;
-use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
-use openusage_e2e::{openusage, run};
+use openusage_e2e::{copy_tree, fixture, openusage, run};
 
 const NOW: &str = "2026-11-20T12:00:00Z";
 
@@ -61,86 +62,92 @@ fn a_200_mb_single_line_is_read_past() {
     assert_eq!(snap["diagnostics"]["lines_dropped"], 0);
 }
 
+/// The snapshot of the fixture home `fixtures/adversarial/<case>/home`.
+fn case(name: &str) -> serde_json::Value {
+    snapshot(&fixture(&format!("adversarial/{name}/home")))
+}
+
+fn models(snap: &serde_json::Value) -> Vec<String> {
+    snap["model_usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["raw_model_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 #[test]
 fn a_file_of_nuls_is_skipped_and_counted() {
-    let home = tempfile::tempdir().unwrap();
-    with_bad_line(home.path(), "good.jsonl", b"");
-    fs::write(sessions(home.path()).join("nuls.jsonl"), vec![0u8; 4096]).unwrap();
-    let snap = snapshot(home.path());
+    let snap = case("nuls");
     assert_eq!(used(&snap, "total_tokens"), 1500);
     assert_eq!(snap["diagnostics"]["files_skipped"], 1);
     assert_eq!(snap["diagnostics"]["lines_dropped"], 1);
 }
 
 #[test]
-fn broken_values_spoil_only_themselves() {
-    let home = tempfile::tempdir().unwrap();
-    let deep = format!(
-        r#"{{"type":"message","x":{}{}}}"#,
-        "[".repeat(100_000),
-        "]".repeat(100_000)
+fn invalid_utf8_in_content_or_model_name_reads_as_replacement_characters() {
+    let snap = case("invalid-utf8");
+    assert_eq!(used(&snap, "total_tokens"), 4500);
+    assert_eq!(snap["diagnostics"]["lines_dropped"], 0);
+    let models = models(&snap);
+    assert!(
+        models.contains(&"\u{FFFD}laude-sonnet-4-5".to_owned()),
+        "{models:?}"
     );
-    let bad_utf8_content = TURN
-        .replace(r#""content":[]"#, "\"content\":[\"\u{1}\"]")
-        .replace("a1", "a2")
-        .replace("1795161604000", "1795161605000");
-    let mut invalid_utf8 = TURN
-        .replace("a1", "a3")
-        .replace("1795161604000", "1795161606000")
-        .into_bytes();
-    let at = invalid_utf8
-        .windows(6)
-        .position(|w| w == b"claude")
-        .unwrap();
-    invalid_utf8[at] = 0xff; // invalid UTF-8 inside the model name
-    let numbers = TURN
-        .replace("a1", "a4")
-        .replace("1795161604000", "1795161607000")
-        .replace(r#""input":1000"#, r#""input":1e400"#)
-        .replace(
-            r#""output":500"#,
-            r#""output":-0,"cacheRead":18446744073709551616,"cacheWrite":7"#,
-        )
-        .replace(r#","cacheRead":0,"cacheWrite":0"#, "");
-    let duplicate_keys = TURN
-        .replace("a1", "a5")
-        .replace("1795161604000", "1795161608000")
-        .replace(r#""input":1000"#, r#""input":1,"input":2"#);
-    let mut bytes = format!("{HEADER}\n{TURN}\n{deep}\n{bad_utf8_content}\n").into_bytes();
-    bytes.extend_from_slice(&invalid_utf8);
-    bytes.extend_from_slice(format!("\n{numbers}\n{duplicate_keys}\n").as_bytes());
-    fs::write(sessions(home.path()).join("s.jsonl"), bytes).unwrap();
-    let snap = snapshot(home.path());
-    // Dropped: the 100,000-deep line, and the raw control character (not JSON).
-    assert_eq!(snap["diagnostics"]["lines_dropped"], 2);
-    // Counted: the first turn (1500), the invalid-UTF-8 one (1500, model
-    // "\u{FFFD}laude…"), the odd numbers one (only cacheWrite 7 counts) and
-    // the duplicate-keys one (the last input, 2, and output 500).
-    assert_eq!(used(&snap, "total_tokens"), 1500 + 1500 + 7 + 502);
-    let models: Vec<&str> = snap["model_usage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["raw_model_id"].as_str().unwrap())
-        .collect();
-    assert!(models.contains(&"\u{FFFD}laude-sonnet-4-5"), "{models:?}");
+    assert!(
+        models.contains(&"claude-sonnet-4-5".to_owned()),
+        "{models:?}"
+    );
 }
 
 #[test]
-fn links_to_devices_fifos_and_loops_never_hang_or_count() {
-    let home = tempfile::tempdir().unwrap();
-    with_bad_line(home.path(), "good.jsonl", b"");
-    let dir = sessions(home.path());
-    symlink("/dev/zero", dir.join("zero.jsonl")).unwrap();
-    symlink(&dir, dir.join("loop")).unwrap();
-    let fifo = dir.join("fifo.jsonl");
+fn a_raw_control_character_drops_only_its_line() {
+    let snap = case("control-char");
+    assert_eq!(used(&snap, "total_tokens"), 1500);
+    assert_eq!(snap["diagnostics"]["lines_dropped"], 1);
+}
+
+#[test]
+fn nesting_100_000_deep_drops_only_its_line() {
+    let snap = case("deep-nesting");
+    assert_eq!(used(&snap, "total_tokens"), 1500);
+    assert_eq!(snap["diagnostics"]["lines_dropped"], 1);
+}
+
+#[test]
+fn out_of_range_numbers_count_as_zero() {
+    let snap = case("numbers");
+    // 1e400, -0 and 2^64 count as 0; the cacheWrite of 7 beside them counts.
+    assert_eq!(used(&snap, "total_tokens"), 1500 + 7);
+    assert_eq!(snap["diagnostics"]["lines_dropped"], 0);
+}
+
+#[test]
+fn the_last_of_duplicate_keys_wins() {
+    let snap = case("duplicate-keys");
+    assert_eq!(used(&snap, "total_tokens"), 1500 + 2 + 500);
+    let models = models(&snap);
     assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
+        models.contains(&"claude-haiku-4-5".to_owned()),
+        "{models:?}"
     );
+    assert!(!models.contains(&"first-model".to_owned()), "{models:?}");
+}
+
+#[test]
+fn links_to_devices_missing_files_and_loops_never_hang_or_count() {
+    let snap = case("links");
+    assert_eq!(used(&snap, "total_tokens"), 1500);
+    assert_eq!(snap["diagnostics"]["files_read"], 1);
+}
+
+#[test]
+fn a_fifo_named_like_a_session_is_never_opened() {
+    let home = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("adversarial/links/home"), home.path());
+    let fifo = sessions(home.path()).join("fifo.jsonl");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success(), "mkfifo");
     let snap = snapshot(home.path());
     assert_eq!(used(&snap, "total_tokens"), 1500);
     assert_eq!(snap["diagnostics"]["files_read"], 1);
@@ -148,14 +155,7 @@ fn links_to_devices_fifos_and_loops_never_hang_or_count() {
 
 #[test]
 fn a_sessions_root_that_is_a_broken_link_is_not_found() {
-    let home = tempfile::tempdir().unwrap();
-    fs::create_dir_all(home.path().join(".pi/agent")).unwrap();
-    symlink(
-        home.path().join("gone"),
-        home.path().join(".pi/agent/sessions"),
-    )
-    .unwrap();
-    let snap = snapshot(home.path());
+    let snap = case("broken-root");
     assert_eq!(snap["status"], "unknown");
     assert_eq!(snap["message"], "Pi sessions directory not found");
 }
