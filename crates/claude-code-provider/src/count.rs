@@ -2,7 +2,8 @@
 //! streamed records or copied transcripts carry it.
 
 use chrono::{DateTime, Utc};
-use openusage_core::aggregate::{Counted, Record, Tokens};
+use openusage_core::Zone;
+use openusage_core::aggregate::{Counted, Record, Tokens, kind};
 use openusage_core::files::counting_order;
 use openusage_core::fxhash::FxHashMap;
 
@@ -26,7 +27,11 @@ struct Request<'a> {
 
 /// Counts the records of `scans`: files in counting order (first timestamp,
 /// then path), records grouped by their request key.
-pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, now: DateTime<Utc>) -> Counted {
+pub fn count<'a>(
+    scans: impl IntoIterator<Item = &'a FileScan>,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> Counted {
     let mut scans: Vec<&FileScan> = scans.into_iter().collect();
     scans.sort_by(|a, b| counting_order((a.started, &a.path), (b.started, &b.path)));
     let mut requests: Vec<Request<'_>> = Vec::new();
@@ -55,7 +60,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, now: DateTime<Ut
             });
         }
     }
-    let mut counted = Counted::new(now);
+    let mut counted = Counted::new(now, zone);
     counted.duplicate = duplicates;
     for r in &requests {
         if r.tokens.is_zero() {
@@ -63,6 +68,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, now: DateTime<Ut
             continue;
         }
         counted.aggregator.add(&Record {
+            kind: kind::ASSISTANT,
             session: r.session,
             at: r.at,
             model: r.model,

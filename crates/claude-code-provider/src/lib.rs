@@ -21,7 +21,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
-use openusage_core::{Env, FileAccount, FileAgent};
+use openusage_core::walk::Root;
+use openusage_core::{Env, FileAccount, FileAgent, Zone};
 
 /// The Claude Code provider.
 #[derive(Debug, Clone, Copy, Default)]
@@ -66,16 +67,16 @@ impl FileAgent for ClaudeCodeProvider {
     const DIR_OPTION: &'static str = "projects_dir";
     const ROOT_NAME: &'static str = "projects directory";
 
-    fn default_roots(&self, env: &Env) -> Vec<PathBuf> {
-        default_roots(env)
+    fn default_roots(&self, env: &Env) -> Vec<Root> {
+        default_roots(env).into_iter().map(Root::tree).collect()
     }
 
     fn start(&self, path: &Path) -> file::FileScan {
         file::FileScan::new(path)
     }
 
-    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>) -> Counted {
-        count::count(scans.iter().map(|s| &**s), now)
+    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>, zone: Zone) -> Counted {
+        count::count(scans.iter().map(|s| &**s), now, zone)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Claude Code rules: streamed records and copied transcripts count once.
 
+use openusage_core::Zone;
 use std::fs;
 use std::path::Path;
 
@@ -71,7 +72,7 @@ fn streamed_records_of_one_response_count_once_with_the_largest_buckets() {
             ),
         ],
     );
-    let counted = count::count([&s], now());
+    let counted = count::count([&s], now(), Zone::Utc);
     assert_eq!((counted.counted, counted.duplicate), (2, 1));
     assert_eq!(
         counted.aggregator.totals().tokens,
@@ -116,7 +117,7 @@ fn a_resumed_transcript_copying_responses_adds_only_its_new_ones() {
         ],
     );
     // Same start instant: the path decides, and a.jsonl comes first.
-    let counted = count::count([&first, &resumed], now());
+    let counted = count::count([&first, &resumed], now(), Zone::Utc);
     assert_eq!((counted.counted, counted.duplicate), (2, 1));
     assert_eq!(
         counted.aggregator.totals().sessions,
@@ -139,7 +140,7 @@ fn the_cache_creation_breakdown_counts_when_the_flat_field_says_less() {
 fn records_without_ids_are_each_their_own_request() {
     let bare = r#"{"type":"assistant","sessionId":"s1","timestamp":"2026-11-20T09:00:00Z","message":{"model":"claude-opus-4-1","usage":{"input_tokens":4,"output_tokens":4}}}"#;
     let s = scan("/p/s.jsonl", &[bare.to_owned(), bare.to_owned()]);
-    let counted = count::count([&s], now());
+    let counted = count::count([&s], now(), Zone::Utc);
     assert_eq!((counted.counted, counted.duplicate), (2, 0));
     // message.id alone is a key too.
     let s = scan(
@@ -149,7 +150,7 @@ fn records_without_ids_are_each_their_own_request() {
             assistant("s1", "2026-11-20T09:00:01Z", "msg_7", None, (1, 1, 0, 0)),
         ],
     );
-    assert_eq!(count::count([&s], now()).counted, 1);
+    assert_eq!(count::count([&s], now(), Zone::Utc).counted, 1);
 }
 
 #[test]
@@ -165,7 +166,7 @@ fn synthetic_zero_records_user_records_and_bad_lines_do_not_count() {
         s.started.map(|t| t.to_rfc3339()),
         Some("2026-11-20T08:59:00+00:00".to_owned())
     );
-    let counted = count::count([&s], now());
+    let counted = count::count([&s], now(), Zone::Utc);
     assert_eq!((counted.counted, counted.zero), (0, 1));
 }
 

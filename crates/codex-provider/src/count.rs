@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use openusage_core::Metric;
-use openusage_core::aggregate::{Counted, Record};
+use openusage_core::Zone;
+use openusage_core::aggregate::{Counted, Record, kind};
 use openusage_core::files::counting_order;
 use openusage_core::fxhash::FxHashSet;
 
@@ -10,11 +11,15 @@ use crate::file::{CopyKey, FileScan};
 
 /// Counts the records of `scans`, files in counting order (session start,
 /// then path), the first occurrence of a [`CopyKey`] winning.
-pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, now: DateTime<Utc>) -> Counted {
+pub fn count<'a>(
+    scans: impl IntoIterator<Item = &'a FileScan>,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> Counted {
     let mut scans: Vec<&FileScan> = scans.into_iter().collect();
     scans.sort_by(|a, b| counting_order((a.started, &a.path), (b.started, &b.path)));
     let mut seen: FxHashSet<&CopyKey> = FxHashSet::default();
-    let mut counted = Counted::new(now);
+    let mut counted = Counted::new(now, zone);
     counted.zero = scans.iter().map(|s| s.records_zero).sum();
     let mut reasoning = 0;
     for scan in scans {
@@ -24,6 +29,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, now: DateTime<Ut
                 continue;
             }
             counted.aggregator.add(&Record {
+                kind: kind::ASSISTANT,
                 session: &scan.session,
                 at: scan.when(r),
                 model: &r.model,

@@ -15,12 +15,13 @@ pub mod count;
 pub mod entry;
 pub mod file;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
-use openusage_core::{Env, FileAccount, FileAgent};
+use openusage_core::walk::Root;
+use openusage_core::{Env, FileAccount, FileAgent, Zone};
 
 /// The Codex CLI provider.
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,13 +43,14 @@ impl FileAgent for CodexProvider {
     /// `$CODEX_HOME` (`~` expanded; else `~/.codex`) `/sessions`, and
     /// `/archived_sessions`, where archiving a conversation moves its file
     /// (moved, never copied, so nothing counts twice).
-    fn default_roots(&self, env: &Env) -> Vec<PathBuf> {
+    fn default_roots(&self, env: &Env) -> Vec<Root> {
         let base = match env.var("CODEX_HOME") {
             Some(dir) => Some(env.cwd().join(env.expand_tilde(Path::new(dir)))),
             None => env.home().map(|h| h.join(".codex")),
         };
         base.into_iter()
             .flat_map(|b| [b.join("sessions"), b.join("archived_sessions")])
+            .map(Root::tree)
             .collect()
     }
 
@@ -56,8 +58,8 @@ impl FileAgent for CodexProvider {
         file::FileScan::new(path)
     }
 
-    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>) -> Counted {
-        count::count(scans.iter().map(|s| &**s), now)
+    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>, zone: Zone) -> Counted {
+        count::count(scans.iter().map(|s| &**s), now, zone)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Codex rules: cumulative totals into deltas, repeats, resets, copies.
 
+use openusage_core::Zone;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
 use openusage_core::aggregate::Tokens;
@@ -219,7 +220,7 @@ fn events_copied_into_another_rollout_count_once_for_the_earlier_session() {
             count_event(T3, 1600, 0, 160, 0),
         ],
     );
-    let counted = count::count([&copy, &original], now());
+    let counted = count::count([&copy, &original], now(), Zone::Utc);
     assert_eq!((counted.counted, counted.duplicate), (2, 1));
     let totals = counted.aggregator.totals();
     assert_eq!(
@@ -310,7 +311,7 @@ fn a_fork_repeating_its_parents_events_with_new_timestamps_counts_them_once() {
         Some("api"),
         "a later meta changes nothing"
     );
-    let counted = count::count([&fork, &parent], now());
+    let counted = count::count([&fork, &parent], now(), Zone::Utc);
     assert_eq!((counted.counted, counted.duplicate), (2, 1));
     assert_eq!(
         counted.aggregator.totals().tokens,
@@ -325,8 +326,15 @@ fn a_fork_repeating_its_parents_events_with_new_timestamps_counts_them_once() {
 #[test]
 fn sessions_and_archived_sessions_are_read_under_codex_home() {
     let env = Env::new("/h");
+    let roots = |env: &Env| -> Vec<PathBuf> {
+        CodexProvider
+            .default_roots(env)
+            .into_iter()
+            .map(|r| r.path)
+            .collect()
+    };
     assert_eq!(
-        CodexProvider.default_roots(&env),
+        roots(&env),
         [
             Path::new("/h/.codex/sessions"),
             Path::new("/h/.codex/archived_sessions")
@@ -334,7 +342,7 @@ fn sessions_and_archived_sessions_are_read_under_codex_home() {
     );
     let env = Env::new("/h").with_var("CODEX_HOME", "~/cx");
     assert_eq!(
-        CodexProvider.default_roots(&env),
+        roots(&env),
         [
             Path::new("/h/cx/sessions"),
             Path::new("/h/cx/archived_sessions")

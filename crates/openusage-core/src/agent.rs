@@ -18,9 +18,11 @@ use crate::cache::{Incremental, ScanCache};
 use crate::env::Env;
 use crate::files::{self, Scanned, Wording};
 use crate::options;
-use crate::provider::{AccountError, CollectContext, Detection, LoadContext, Provider};
+use crate::provider::{AccountError, CollectContext, Collected, Detection, LoadContext, Provider};
 use crate::settings::AccountConfig;
 use crate::snapshot::{Snapshot, Status};
+use crate::walk::Root;
+use crate::zone::Zone;
 
 /// An agent that keeps its transcripts as `.jsonl` files.
 pub trait FileAgent: Send + Sync + 'static {
@@ -46,24 +48,31 @@ pub trait FileAgent: Send + Sync + 'static {
     /// What its roots are called in status messages (`sessions directory`).
     const ROOT_NAME: &'static str;
 
-    /// The directories read when the account names none, whether or not they exist.
-    fn default_roots(&self, env: &Env) -> Vec<PathBuf>;
+    /// The directories read when the account names none, whether or not
+    /// they exist.
+    fn default_roots(&self, env: &Env) -> Vec<Root>;
 
     /// The reading of a file before its first line.
     fn start(&self, path: &Path) -> Self::Scan;
 
-    /// Counts the usage of every file read, copies once; `now` places days.
-    fn count(&self, scans: &[Arc<Self::Scan>], now: DateTime<Utc>) -> Counted;
+    /// Counts the usage of every file read, copies once; `now` and `zone`
+    /// place days.
+    fn count(&self, scans: &[Arc<Self::Scan>], now: DateTime<Utc>, zone: Zone) -> Counted;
 }
 
-/// An account of a [`FileAgent`]: its id, the one directory its settings
-/// name (else the agent's default roots are read), and what it remembers of
-/// its files between collections.
+/// The account option listing directories read besides the others.
+pub const EXTRA_DIRS_OPTION: &str = "extra_dirs";
+
+/// An account of a [`FileAgent`]: its id, the directory its settings name
+/// (else the agent's default roots are read), the extra directories they
+/// add, and what it remembers of its files between collections.
 #[derive(Debug)]
 pub struct FileAccount<S> {
     pub id: String,
-    /// The directory option, resolved; when set, the only root read.
+    /// The directory option, resolved; when set, it replaces the defaults.
     pub dir: Option<PathBuf>,
+    /// `extra_dirs`, resolved: read as well, whichever of the above is.
+    pub extra_dirs: Vec<PathBuf>,
     pub scans: ScanCache<S>,
 }
 
@@ -72,16 +81,20 @@ impl<S> FileAccount<S> {
         FileAccount {
             id: id.to_owned(),
             dir,
+            extra_dirs: Vec::new(),
             scans: ScanCache::default(),
         }
     }
 
-    /// The configured directory alone, else `defaults`.
-    pub fn roots(&self, defaults: impl FnOnce() -> Vec<PathBuf>) -> Vec<PathBuf> {
-        match &self.dir {
-            Some(dir) => vec![dir.clone()],
+    /// The configured directory, else `defaults`; then the extra
+    /// directories. (A file reachable from two roots is still read once.)
+    pub fn roots(&self, defaults: impl FnOnce() -> Vec<Root>) -> Vec<Root> {
+        let mut roots = match &self.dir {
+            Some(dir) => vec![Root::tree(dir)],
             None => defaults(),
-        }
+        };
+        roots.extend(self.extra_dirs.iter().map(Root::tree));
+        roots
     }
 }
 
@@ -97,7 +110,12 @@ impl<A: FileAgent> Provider for A {
     }
 
     fn detect(&self, env: &Env) -> Detection {
-        Detection::of_agent(env, A::BINARY, A::ID, &self.default_roots(env))
+        let roots: Vec<PathBuf> = self
+            .default_roots(env)
+            .into_iter()
+            .map(|r| r.path)
+            .collect();
+        Detection::of_agent(env, A::BINARY, A::ID, &roots)
     }
 
     fn load_account(
@@ -105,16 +123,20 @@ impl<A: FileAgent> Provider for A {
         config: &AccountConfig,
         ctx: &LoadContext<'_>,
     ) -> Result<Self::Account, AccountError> {
-        options::only_known(config, A::ID, &[A::DIR_OPTION])?;
-        Ok(FileAccount::new(
-            &config.id,
-            options::directory(config, A::DIR_OPTION, ctx)?,
-        ))
+        options::only_known(config, A::ID, &[A::DIR_OPTION, EXTRA_DIRS_OPTION])?;
+        let mut account =
+            FileAccount::new(&config.id, options::directory(config, A::DIR_OPTION, ctx)?);
+        account.extra_dirs = options::directories(config, EXTRA_DIRS_OPTION, ctx)?;
+        Ok(account)
     }
 
     fn account_dirs(&self, account: &Self::Account, env: &Env) -> Vec<PathBuf> {
         let roots = account.roots(|| self.default_roots(env));
-        roots.into_iter().filter(|r| r.exists()).collect()
+        roots
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| p.exists())
+            .collect()
     }
 
     /// Reads every file under the account's roots (through its cache),
@@ -126,7 +148,7 @@ impl<A: FileAgent> Provider for A {
             .save_if_changed(&cache_file(cache_dir, A::ID, &account.id), A::ID)
     }
 
-    fn collect(&self, account: &Self::Account, ctx: &CollectContext<'_>) -> Snapshot {
+    fn collect(&self, account: &Self::Account, ctx: &CollectContext<'_>) -> Collected {
         let now = ctx.clock.now();
         if let Some(dir) = ctx.cache_dir {
             account
@@ -137,13 +159,14 @@ impl<A: FileAgent> Provider for A {
         let mut reading = files::read_roots(&roots, &account.scans, ctx.progress, |path| {
             self.start(path)
         });
-        let counted = self.count(&reading.scans, now);
+        let counted = self.count(&reading.scans, now, ctx.zone);
         reading.diagnostics.turns_zero = counted.zero;
         reading.diagnostics.turns_counted = counted.counted;
         reading.diagnostics.turns_duplicate = counted.duplicate;
         let totals = counted.aggregator.totals();
         let mut snapshot = Snapshot::new(A::ID, &account.id, now, Status::Ok, "");
-        counted.aggregator.fill(&mut snapshot);
+        snapshot.timezone = ctx.zone.name().to_owned();
+        let ledger = counted.aggregator.fill(&mut snapshot);
         if !snapshot.metrics.is_empty() {
             snapshot.metrics.extend(counted.extra_metrics);
         }
@@ -152,7 +175,7 @@ impl<A: FileAgent> Provider for A {
             root: A::ROOT_NAME,
         };
         reading.finish(&mut snapshot, &totals, wording);
-        snapshot
+        Collected { snapshot, ledger }
     }
 }
 

@@ -1,6 +1,7 @@
-//! From counted usage records to a snapshot's metrics, per-model records and
-//! daily series. Every provider feeds its records here, so "a session today"
-//! or "tokens per day" means the same thing on every tile.
+//! From counted usage records to a snapshot's metrics, per-model records,
+//! usage by kind and daily series, and to the [`Ledger`] reports are made
+//! from. Every provider feeds its records here, so "a session today" or
+//! "tokens per day" means the same thing on every tile and in every report.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::humanize;
-use crate::snapshot::{DailyPoint, Metric, ModelUsage, Snapshot};
+use crate::ledger::{Ledger, LedgerBuilder, ModelKey};
+use crate::snapshot::{DailyPoint, KindUsage, Metric, ModelUsage, Snapshot};
+use crate::zone::Zone;
 
 /// The four token buckets every agent reports in some form.
 #[derive(
@@ -35,7 +38,8 @@ impl Tokens {
         *self == Tokens::default()
     }
 
-    fn add(&mut self, other: &Tokens) {
+    /// Adds `other` bucket by bucket (saturating).
+    pub fn add(&mut self, other: &Tokens) {
         self.input = self.input.saturating_add(other.input);
         self.output = self.output.saturating_add(other.output);
         self.cache_read = self.cache_read.saturating_add(other.cache_read);
@@ -43,8 +47,40 @@ impl Tokens {
     }
 }
 
-/// One counted usage record (a turn), after the provider has applied its
-/// own rules for what counts and dropped copies.
+/// What a group of records adds up to: tokens, how many records, how many
+/// of them were unpriced, and the cost recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Usage {
+    pub tokens: Tokens,
+    pub requests: u64,
+    /// Records whose recorded cost is exactly 0 although they used tokens:
+    /// the agent had no price for the model (a local or custom model), so
+    /// their cost is unknown, not free.
+    pub unpriced: u64,
+    /// Sum of the recorded costs (unpriced zeros included); `None` when no
+    /// record recorded one.
+    pub cost_usd: Option<f64>,
+}
+
+impl Usage {
+    pub(crate) fn add_record(&mut self, record: &Record<'_>) {
+        self.tokens.add(&record.tokens);
+        self.requests += 1;
+        self.unpriced += u64::from(record.is_unpriced());
+        add_cost(&mut self.cost_usd, record.cost_usd);
+    }
+
+    /// Adds another group's sums to this one.
+    pub fn add(&mut self, other: &Usage) {
+        self.tokens.add(&other.tokens);
+        self.requests += other.requests;
+        self.unpriced += other.unpriced;
+        add_cost(&mut self.cost_usd, other.cost_usd);
+    }
+}
+
+/// One counted usage record, after the provider has applied its own rules
+/// for what counts and dropped copies.
 #[derive(Debug, Clone, Copy)]
 pub struct Record<'a> {
     /// The id of the session the record belongs to.
@@ -53,38 +89,51 @@ pub struct Record<'a> {
     pub model: &'a str,
     pub upstream_provider: Option<&'a str>,
     pub workspace: Option<&'a str>,
+    /// What kind of call the usage is of ([`kind`]).
+    pub kind: &'static str,
     pub tokens: Tokens,
     /// The cost the agent recorded, when it recorded one.
     pub cost_usd: Option<f64>,
+}
+
+impl Record<'_> {
+    /// A recorded cost of exactly 0 for a record that used tokens.
+    pub fn is_unpriced(&self) -> bool {
+        self.cost_usd == Some(0.0) && !self.tokens.is_zero()
+    }
+}
+
+/// The kinds of usage records, as snapshots and reports name them.
+pub mod kind {
+    /// A model's reply in the conversation: the one kind every agent has.
+    pub const ASSISTANT: &str = "assistant";
+    /// Model work done inside a tool call (Pi's `toolResult` usage).
+    pub const TOOL_RESULT: &str = "tool_result";
+    /// The summariser call that compacted the context.
+    pub const COMPACTION: &str = "compaction";
+    /// The summariser call that summarised an abandoned branch.
+    pub const BRANCH_SUMMARY: &str = "branch_summary";
+    /// A side call outside the conversation (Oh My Pi: titles and the like).
+    pub const MODEL_USAGE: &str = "model_usage";
 }
 
 /// Sums records as they arrive. Feed records in a deterministic order: cost
 /// is a float sum, and its last bits depend on the order of addition.
 #[derive(Debug)]
 pub struct Aggregator {
+    zone: Zone,
     today: NaiveDate,
     week_start: DateTime<Utc>,
     sessions: FxHashMap<String, u32>,
     sessions_today: FxHashSet<u32>,
     sessions_7d: FxHashSet<u32>,
-    totals: Tokens,
-    cost: Option<f64>,
-    models: FxHashMap<ModelKey, ModelAcc>,
+    total: Usage,
+    /// Each model's number, an index into `model_usage` and the ledger's models.
+    models: FxHashMap<ModelKey, u32>,
+    model_usage: Vec<Usage>,
+    kinds: BTreeMap<&'static str, Usage>,
     days: BTreeMap<NaiveDate, DayAcc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct ModelKey {
-    model: String,
-    upstream_provider: Option<String>,
-    workspace: Option<String>,
-}
-
-#[derive(Debug, Default)]
-struct ModelAcc {
-    tokens: Tokens,
-    requests: u64,
-    cost: Option<f64>,
+    ledger: LedgerBuilder,
 }
 
 #[derive(Debug, Default)]
@@ -110,9 +159,9 @@ pub struct Counted {
 
 impl Counted {
     /// Nothing counted yet, with days as [`Aggregator::new`] sees them.
-    pub fn new(now: DateTime<Utc>) -> Self {
+    pub fn new(now: DateTime<Utc>, zone: Zone) -> Self {
         Counted {
-            aggregator: Aggregator::new(now),
+            aggregator: Aggregator::new(now, zone),
             counted: 0,
             duplicate: 0,
             zero: 0,
@@ -130,19 +179,22 @@ pub struct Totals {
 }
 
 impl Aggregator {
-    /// Days are UTC calendar days; "today" is `now`'s, and the 7-day window
-    /// starts exactly `7 * 24h` before `now`.
-    pub fn new(now: DateTime<Utc>) -> Self {
+    /// Days are calendar days in `zone`; "today" is `now`'s, and the 7-day
+    /// window starts exactly `7 * 24h` before `now`.
+    pub fn new(now: DateTime<Utc>, zone: Zone) -> Self {
         Aggregator {
-            today: now.date_naive(),
+            zone,
+            today: zone.date(now),
             week_start: now - Duration::days(7),
             sessions: FxHashMap::default(),
             sessions_today: FxHashSet::default(),
             sessions_7d: FxHashSet::default(),
-            totals: Tokens::default(),
-            cost: None,
+            total: Usage::default(),
             models: FxHashMap::default(),
+            model_usage: Vec::new(),
+            kinds: BTreeMap::new(),
             days: BTreeMap::new(),
+            ledger: LedgerBuilder::new(zone),
         }
     }
 
@@ -152,51 +204,67 @@ impl Aggregator {
             .sessions
             .entry(record.session.to_owned())
             .or_insert(next);
-        let day = record.at.date_naive();
+        let day = self.zone.date(record.at);
         if day == self.today {
             self.sessions_today.insert(session);
         }
         if record.at >= self.week_start {
             self.sessions_7d.insert(session);
         }
-        self.totals.add(&record.tokens);
-        add_cost(&mut self.cost, record.cost_usd);
-
-        let key = ModelKey {
-            model: record.model.to_owned(),
-            upstream_provider: record.upstream_provider.map(str::to_owned),
-            workspace: record.workspace.map(str::to_owned),
-        };
-        let model = self.models.entry(key).or_default();
-        model.tokens.add(&record.tokens);
-        model.requests += 1;
-        add_cost(&mut model.cost, record.cost_usd);
+        self.total.add_record(record);
+        self.kinds
+            .entry(record.kind)
+            .or_default()
+            .add_record(record);
+        let model = self.model(record);
+        self.model_usage[model as usize].add_record(record);
+        self.ledger.add(session, day, model, record);
 
         let day = self.days.entry(day).or_default();
         day.sessions.insert(session);
         day.tokens = day.tokens.saturating_add(record.tokens.total());
     }
 
+    /// The number of `record`'s model, numbered as first met.
+    fn model(&mut self, record: &Record<'_>) -> u32 {
+        let key = ModelKey::of(record);
+        if let Some(&model) = self.models.get(&key) {
+            return model;
+        }
+        let model = self.model_usage.len() as u32;
+        self.model_usage.push(Usage::default());
+        self.ledger.add_model(key.clone());
+        self.models.insert(key, model);
+        model
+    }
+
     /// The totals so far.
     pub fn totals(&self) -> Totals {
         Totals {
             sessions: self.sessions.len() as u64,
-            tokens: self.totals,
-            cost_usd: self.cost,
+            tokens: self.total.tokens,
+            cost_usd: self.total.cost_usd,
         }
     }
 
-    /// Writes metrics, per-model records and daily series into `snapshot`,
-    /// replacing what was there. With no records, metrics and model usage
-    /// stay empty and both series are present but empty.
-    pub fn fill(self, snapshot: &mut Snapshot) {
+    /// Writes metrics, per-model records, usage by kind and daily series
+    /// into `snapshot`, replacing what was there, and returns the ledger the
+    /// reports are made from. With no records, metrics, model usage and
+    /// kinds stay empty and both series are present but empty.
+    pub fn fill(self, snapshot: &mut Snapshot) -> Ledger {
         snapshot.metrics = self.metrics();
         snapshot.model_usage = self.model_usage();
+        snapshot.usage_by_kind = self
+            .kinds
+            .iter()
+            .map(|(kind, usage)| KindUsage::new(kind, usage))
+            .collect();
         let (sessions, tokens) = self.series();
         snapshot
             .daily_series
             .insert("sessions".to_owned(), sessions);
         snapshot.daily_series.insert("tokens".to_owned(), tokens);
+        self.ledger.finish()
     }
 
     fn metrics(&self) -> BTreeMap<String, Metric> {
@@ -219,7 +287,7 @@ impl Aggregator {
             "sessions_7d",
             Metric::count(self.sessions_7d.len() as u64, "sessions", "7d"),
         );
-        let t = &self.totals;
+        let t = &self.total.tokens;
         put(
             "total_input_tokens",
             Metric::count(t.input, "tokens", "all-time"),
@@ -240,14 +308,24 @@ impl Aggregator {
             "total_tokens",
             Metric::count(t.total(), "tokens", "all-time"),
         );
-        if let Some(cost) = self.cost {
+        if let Some(cost) = self.total.cost_usd {
             put("total_cost_usd", Metric::amount(cost, "USD", "all-time"));
+        }
+        if self.total.unpriced > 0 {
+            put(
+                "unpriced_requests",
+                Metric::count(self.total.unpriced, "requests", "all-time"),
+            );
         }
         m
     }
 
     fn model_usage(&self) -> Vec<ModelUsage> {
-        let mut rows: Vec<(&ModelKey, &ModelAcc)> = self.models.iter().collect();
+        let mut rows: Vec<(&ModelKey, &Usage)> = self
+            .models
+            .iter()
+            .map(|(key, &model)| (key, &self.model_usage[model as usize]))
+            .collect();
         rows.sort_by(|(ka, a), (kb, b)| {
             b.tokens
                 .total()
@@ -255,26 +333,7 @@ impl Aggregator {
                 .then_with(|| ka.cmp(kb))
         });
         rows.into_iter()
-            .map(|(key, acc)| {
-                let mut dimensions = BTreeMap::new();
-                if let Some(p) = &key.upstream_provider {
-                    dimensions.insert("upstream_provider".to_owned(), p.clone());
-                }
-                if let Some(w) = &key.workspace {
-                    dimensions.insert("workspace_label".to_owned(), w.clone());
-                }
-                ModelUsage {
-                    raw_model_id: key.model.clone(),
-                    dimensions,
-                    input_tokens: acc.tokens.input,
-                    output_tokens: acc.tokens.output,
-                    cache_read_tokens: acc.tokens.cache_read,
-                    cache_write_tokens: acc.tokens.cache_write,
-                    total_tokens: acc.tokens.total(),
-                    requests: acc.requests,
-                    cost_usd: acc.cost,
-                }
-            })
+            .map(|(key, usage)| ModelUsage::new(key, usage))
             .collect()
     }
 
@@ -341,6 +400,7 @@ mod tests {
             model,
             upstream_provider: Some("anthropic"),
             workspace: Some("webapp"),
+            kind: kind::ASSISTANT,
             tokens: Tokens {
                 input,
                 output: 1,
@@ -351,13 +411,17 @@ mod tests {
         }
     }
 
-    fn filled(records: &[Record<'_>]) -> Snapshot {
+    fn filled_in(zone: Zone, records: &[Record<'_>]) -> (Snapshot, Ledger) {
         let now = at("2026-11-20T12:00:00Z");
-        let mut agg = Aggregator::new(now);
+        let mut agg = Aggregator::new(now, zone);
         records.iter().for_each(|r| agg.add(r));
         let mut snap = Snapshot::new("p", "a", now, Status::Ok, "");
-        agg.fill(&mut snap);
-        snap
+        let ledger = agg.fill(&mut snap);
+        (snap, ledger)
+    }
+
+    fn filled(records: &[Record<'_>]) -> Snapshot {
+        filled_in(Zone::Utc, records).0
     }
 
     fn used(s: &Snapshot, name: &str) -> MetricValue {
@@ -435,6 +499,94 @@ mod tests {
         assert!(s.model_usage.is_empty());
         assert_eq!(s.daily_series["sessions"], []);
         assert_eq!(s.daily_series["tokens"], []);
+    }
+
+    #[test]
+    fn days_and_today_follow_the_zone() {
+        let warsaw = Zone::Named(chrono_tz::Tz::Europe__Warsaw);
+        // 23:30 UTC on the 19th is 00:30 on the 20th in Warsaw: today there.
+        let records = [rec("late", "2026-11-19T23:30:00Z", "m", 1, None)];
+        let (utc, _) = filled_in(Zone::Utc, &records);
+        let (local, ledger) = filled_in(warsaw, &records);
+        assert_eq!(used(&utc, "sessions_today"), MetricValue::Count(0));
+        assert_eq!(used(&local, "sessions_today"), MetricValue::Count(1));
+        assert_eq!(utc.daily_series["tokens"][0].date.to_string(), "2026-11-19");
+        assert_eq!(
+            local.daily_series["tokens"][0].date.to_string(),
+            "2026-11-20"
+        );
+        assert_eq!(ledger.rows[0].date.to_string(), "2026-11-20");
+        assert_eq!(ledger.zone, warsaw);
+    }
+
+    #[test]
+    fn a_zero_cost_with_tokens_is_unpriced_not_free() {
+        let s = filled(&[
+            rec("a", "2026-11-19T10:00:00Z", "local-llm", 5, Some(0.0)),
+            rec("a", "2026-11-19T10:00:00Z", "local-llm", 5, Some(0.0)),
+            rec("a", "2026-11-19T10:00:00Z", "priced", 1, Some(0.5)),
+        ]);
+        assert_eq!(used(&s, "unpriced_requests"), MetricValue::Count(2));
+        let local = &s.model_usage[0];
+        assert_eq!(local.raw_model_id, "local-llm");
+        assert!(local.unpriced);
+        assert_eq!(local.unpriced_requests, 2);
+        assert!(!s.model_usage[1].unpriced);
+        let priced = filled(&[rec("a", "2026-11-19T10:00:00Z", "m", 1, Some(0.5))]);
+        assert!(!priced.metrics.contains_key("unpriced_requests"));
+    }
+
+    #[test]
+    fn each_kind_of_record_is_summed_on_its_own() {
+        let mut summary = rec("a", "2026-11-19T10:00:00Z", "m", 100, Some(0.25));
+        summary.kind = kind::COMPACTION;
+        let s = filled(&[
+            rec("a", "2026-11-19T09:00:00Z", "m", 10, Some(1.0)),
+            summary,
+            rec("a", "2026-11-19T11:00:00Z", "m", 20, None),
+        ]);
+        let kinds: Vec<_> = s
+            .usage_by_kind
+            .iter()
+            .map(|k| (k.kind.as_str(), k.requests, k.total_tokens, k.cost_usd))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("assistant", 2, 32, Some(1.0)),
+                ("compaction", 1, 101, Some(0.25))
+            ]
+        );
+        // One model record holds both kinds.
+        assert_eq!(s.model_usage.len(), 1);
+        assert_eq!(s.model_usage[0].requests, 3);
+    }
+
+    #[test]
+    fn the_ledger_sums_per_session_day_model_and_kind_and_keeps_first_and_last() {
+        let (_, ledger) = filled_in(
+            Zone::Utc,
+            &[
+                rec("a", "2026-11-19T10:00:00Z", "m", 10, Some(0.5)),
+                rec("a", "2026-11-19T08:00:00Z", "m", 20, Some(0.25)),
+                rec("a", "2026-11-20T01:00:00Z", "m", 1, None),
+                rec("b", "2026-11-19T12:00:00Z", "n", 2, None),
+            ],
+        );
+        assert_eq!(ledger.sessions.len(), 2);
+        assert_eq!(ledger.sessions[1].id, "b");
+        assert_eq!(ledger.rows.len(), 3);
+        let first = &ledger.rows[0];
+        assert_eq!(
+            (first.session, first.date.to_string()),
+            (0, "2026-11-19".to_owned())
+        );
+        assert_eq!(first.usage.requests, 2);
+        assert_eq!(first.usage.tokens.input, 30);
+        assert_eq!(first.usage.cost_usd, Some(0.75));
+        assert_eq!(first.first, at("2026-11-19T08:00:00Z"));
+        assert_eq!(first.last, at("2026-11-19T10:00:00Z"));
+        assert_eq!(ledger.models[ledger.rows[2].model as usize].model, "n");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -16,7 +16,7 @@ use crate::aggregate::Totals;
 use crate::cache::{Incremental, ScanCache};
 use crate::provider::Progress;
 use crate::snapshot::{Snapshot, Status};
-use crate::walk::{self, Found, Problem};
+use crate::walk::{self, Found, Problem, Root};
 
 /// How many unreadable paths the diagnostics list by name.
 const MAX_LISTED_PROBLEMS: usize = 20;
@@ -59,7 +59,7 @@ pub struct Reading<S> {
 /// begins as `start(path)`), counting each file in `progress`. A file that cannot be read is counted and listed; it
 /// never stops the others.
 pub fn read_roots<S: Scanned + Incremental + Send + Sync>(
-    roots: &[PathBuf],
+    roots: &[Root],
     cache: &ScanCache<S>,
     progress: &Progress,
     start: impl Fn(&Path) -> S + Sync,

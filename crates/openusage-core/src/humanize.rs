@@ -20,9 +20,35 @@ pub fn count(n: u64) -> String {
     n.to_string()
 }
 
+/// An exact count with thousands separated: `1,234,567`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// US dollars with two decimals: `$41.20`.
 pub fn usd(x: f64) -> String {
     format!("${x:.2}")
+}
+
+/// A recorded cost for people, never calling unpriced requests free:
+/// `$1.23`; `$1.23*` when some requests were unpriced (the star's note says
+/// so); `unpriced` when every cost recorded was such a zero; `-` when no
+/// cost was recorded.
+pub fn cost(cost: Option<f64>, unpriced: u64) -> String {
+    match cost {
+        None => "-".to_owned(),
+        Some(c) if unpriced == 0 => usd(c),
+        Some(0.0) => "unpriced".to_owned(),
+        Some(c) => format!("{}*", usd(c)),
+    }
 }
 
 /// `1 session`, `2 sessions`.
@@ -33,6 +59,23 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unpriced_costs_never_read_as_free() {
+        assert_eq!(cost(None, 0), "-");
+        assert_eq!(cost(Some(0.0), 0), "$0.00");
+        assert_eq!(cost(Some(0.0), 2), "unpriced");
+        assert_eq!(cost(Some(1.234), 1), "$1.23*");
+    }
+
+    #[test]
+    fn grouped_counts_separate_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn counts_use_one_decimal_and_carry_into_the_next_unit() {

@@ -12,7 +12,10 @@
 //! - [`snapshot`]: the types that serialise to the JSON contract;
 //! - [`walk`], [`cache`], [`files`], [`lines`], [`scan`], [`json`], [`aggregate`],
 //!   [`humanize`]: the reading, counting and summing every provider needs,
-//!   written once.
+//!   written once;
+//! - [`ledger`] and [`report`]: what was counted, by session, day and model,
+//!   and the daily, weekly, monthly and session reports made from it;
+//! - [`zone`]: where days start.
 
 pub mod agent;
 pub mod aggregate;
@@ -23,25 +26,32 @@ pub mod files;
 pub mod fxhash;
 pub mod humanize;
 pub mod json;
+pub mod ledger;
 pub mod lines;
 pub mod options;
 pub mod provider;
 pub mod registry;
+pub mod report;
 pub mod scan;
 pub mod settings;
 pub mod snapshot;
 pub mod walk;
 pub mod workspace;
+pub mod zone;
 
 pub use agent::{FileAccount, FileAgent};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use env::Env;
 pub use provider::{
-    AccountError, CollectContext, Detection, LoadContext, Progress, Provider, Tool, collect_once,
+    AccountError, CollectContext, Collected, Detection, LoadContext, Progress, Provider, Tool,
+    collect_once,
 };
 pub use registry::{Account, Registry, Source};
 pub use settings::{AccountConfig, Settings, SettingsError, UiSettings};
 pub use snapshot::{
-    DailyPoint, Metric, MetricValue, ModelUsage, SCHEMA_VERSION, Snapshot, SnapshotReport, Status,
+    DailyPoint, KindUsage, Metric, MetricValue, ModelUsage, SCHEMA_VERSION, Snapshot,
+    SnapshotReport, Status,
 };
+pub use walk::Root;
 pub use workspace::label as workspace_label;
+pub use zone::{UnknownZone, Zone};

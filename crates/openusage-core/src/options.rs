@@ -37,21 +37,53 @@ pub fn directory(
 ) -> Result<Option<PathBuf>, AccountError> {
     match config.extra.get(key) {
         None => Ok(None),
-        Some(Value::String(dir)) if dir.trim().is_empty() => {
-            Err(AccountError::new(format!("extra.{key}"), "is empty"))
-        }
-        Some(Value::String(dir)) => {
+        Some(value) => one_directory(value, &format!("extra.{key}"), ctx).map(Some),
+    }
+}
+
+/// The list-of-directories option `key` (`extra_dirs`), each entry resolved
+/// and checked as [`directory`] does; empty when the option is absent.
+pub fn directories(
+    config: &AccountConfig,
+    key: &str,
+    ctx: &LoadContext<'_>,
+) -> Result<Vec<PathBuf>, AccountError> {
+    match config.extra.get(key) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(entries)) => entries
+            .iter()
+            .enumerate()
+            .map(|(i, value)| one_directory(value, &format!("extra.{key}[{i}]"), ctx))
+            .collect(),
+        Some(other) => Err(AccountError::new(
+            format!("extra.{key}"),
+            format!(
+                "expected an array of directory paths, found {}",
+                type_name(other)
+            ),
+        )),
+    }
+}
+
+fn one_directory(
+    value: &Value,
+    place: &str,
+    ctx: &LoadContext<'_>,
+) -> Result<PathBuf, AccountError> {
+    match value {
+        Value::String(dir) if dir.trim().is_empty() => Err(AccountError::new(place, "is empty")),
+        Value::String(dir) => {
             let path = resolve(ctx, dir);
             // A missing directory is a status the account shows; a file where
             // a directory should be is a mistake in the settings.
             if path.exists() && !path.is_dir() {
                 let message = format!("{} is not a directory", path.display());
-                return Err(AccountError::new(format!("extra.{key}"), message));
+                return Err(AccountError::new(place, message));
             }
-            Ok(Some(path))
+            Ok(path)
         }
-        Some(other) => Err(AccountError::new(
-            format!("extra.{key}"),
+        other => Err(AccountError::new(
+            place,
             format!(
                 "expected a string (a directory path), found {}",
                 type_name(other)
@@ -145,6 +177,35 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "extra.typo: unknown option (the pi provider knows: d)"
+        );
+    }
+
+    #[test]
+    fn a_directory_list_resolves_each_entry_and_names_a_bad_one_by_index() {
+        let env = Env::new("/home/alice");
+        let ctx = LoadContext {
+            env: &env,
+            base_dir: Some(Path::new("/conf")),
+        };
+        let list =
+            |v: serde_json::Value| directories(&config(serde_json::json!({ "l": v })), "l", &ctx);
+        assert_eq!(
+            list(serde_json::json!(["~/a", "b"])).unwrap(),
+            [PathBuf::from("/home/alice/a"), PathBuf::from("/conf/b")]
+        );
+        assert_eq!(
+            directories(&config(serde_json::json!({})), "l", &ctx).unwrap(),
+            Vec::<PathBuf>::new()
+        );
+        let err = list(serde_json::json!(["/ok", 3])).unwrap_err();
+        assert_eq!(err.key, "extra.l[1]");
+        let err = list(serde_json::json!("/not/a/list")).unwrap_err();
+        assert_eq!(
+            (err.key.as_str(), err.message.as_str()),
+            (
+                "extra.l",
+                "expected an array of directory paths, found a string"
+            )
         );
     }
 }

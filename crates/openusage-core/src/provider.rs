@@ -8,8 +8,10 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
 use crate::env::Env;
+use crate::ledger::Ledger;
 use crate::settings::AccountConfig;
 use crate::snapshot::Snapshot;
+use crate::zone::Zone;
 
 /// One coding agent's reader: finds its data, validates its account
 /// options, and turns its files into a [`Snapshot`].
@@ -51,7 +53,7 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Reads the account's data. Problems with the data are reported in the
     /// snapshot's status and diagnostics, never as a panic.
-    fn collect(&self, account: &Self::Account, ctx: &CollectContext<'_>) -> Snapshot;
+    fn collect(&self, account: &Self::Account, ctx: &CollectContext<'_>) -> Collected;
 }
 
 /// What detection found for one provider.
@@ -105,6 +107,8 @@ pub struct LoadContext<'a> {
 pub struct CollectContext<'a> {
     pub env: &'a Env,
     pub clock: &'a dyn Clock,
+    /// Where days start (today, daily series, reports).
+    pub zone: Zone,
     /// Where to report files read, so a long first load can show progress.
     pub progress: &'a Progress,
     /// The directory where readings are kept between runs (under the
@@ -117,6 +121,7 @@ impl fmt::Debug for CollectContext<'_> {
         f.debug_struct("CollectContext")
             .field("env", &self.env)
             .field("now", &self.clock.now())
+            .field("zone", &self.zone)
             .field("progress", &self.progress)
             .finish()
     }
@@ -124,6 +129,7 @@ impl fmt::Debug for CollectContext<'_> {
 
 /// Collects `account` once at `now`, without progress reporting or a cache
 /// on disk: what tests and tools that drive one provider directly need.
+/// Days are UTC days.
 pub fn collect_once<P: Provider>(
     provider: &P,
     account: &P::Account,
@@ -135,10 +141,29 @@ pub fn collect_once<P: Provider>(
     let ctx = CollectContext {
         env,
         clock: &clock,
+        zone: Zone::Utc,
         progress: &progress,
         cache_dir: None,
     };
-    provider.collect(account, &ctx)
+    provider.collect(account, &ctx).snapshot
+}
+
+/// What collecting an account gives: the snapshot, and the ledger of the
+/// same counting that reports are made from.
+#[derive(Debug, Clone)]
+pub struct Collected {
+    pub snapshot: Snapshot,
+    pub ledger: Ledger,
+}
+
+impl Collected {
+    /// A snapshot with nothing counted behind it.
+    pub fn empty(snapshot: Snapshot) -> Self {
+        Collected {
+            snapshot,
+            ledger: Ledger::default(),
+        }
+    }
 }
 
 /// A counter of files read that a collector bumps and a UI thread reads.

@@ -6,9 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::provider::{AccountError, CollectContext, Detection, LoadContext, Progress, Provider};
+use crate::provider::{
+    AccountError, CollectContext, Collected, Detection, LoadContext, Progress, Provider,
+};
 use crate::settings::{AccountConfig, Settings, SettingsError};
-use crate::snapshot::Snapshot;
+use crate::zone::Zone;
 use crate::{clock::Clock, env::Env};
 
 /// Every provider the host can show, in display order.
@@ -66,17 +68,19 @@ impl Account {
     /// Reads the account's data now. An account keeps what it learnt of
     /// the files between calls, so a second collect re-reads only what
     /// changed; with a `cache_dir`, the first collect starts from what a
-    /// previous run saved there.
+    /// previous run saved there. Days start at midnight in `zone`.
     pub fn collect(
         &self,
         env: &Env,
         clock: &dyn Clock,
+        zone: Zone,
         progress: &Progress,
         cache_dir: Option<&Path>,
-    ) -> Snapshot {
+    ) -> Collected {
         self.collector.collect(&CollectContext {
             env,
             clock,
+            zone,
             progress,
             cache_dir,
         })
@@ -223,7 +227,7 @@ trait ErasedProvider: Send + Sync {
 trait Collect: Send + Sync {
     fn dirs(&self, env: &Env) -> Vec<PathBuf>;
     fn save(&self, cache_dir: &Path) -> std::io::Result<()>;
-    fn collect(&self, ctx: &CollectContext<'_>) -> Snapshot;
+    fn collect(&self, ctx: &CollectContext<'_>) -> Collected;
 }
 
 struct Erased<P>(Arc<P>);
@@ -264,7 +268,7 @@ impl<P: Provider> Collect for Bound<P> {
         self.provider.save(&self.account, cache_dir)
     }
 
-    fn collect(&self, ctx: &CollectContext<'_>) -> Snapshot {
+    fn collect(&self, ctx: &CollectContext<'_>) -> Collected {
         self.provider.collect(&self.account, ctx)
     }
 }
@@ -273,7 +277,7 @@ impl<P: Provider> Collect for Bound<P> {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
-    use crate::snapshot::Status;
+    use crate::snapshot::{Snapshot, Status};
 
     /// A provider that detects one account `fake` and echoes its `extra.label`.
     #[derive(Debug)]
@@ -308,8 +312,9 @@ mod tests {
         fn account_dirs(&self, _: &(String, String), _: &Env) -> Vec<PathBuf> {
             vec![PathBuf::from("/d")]
         }
-        fn collect(&self, a: &(String, String), ctx: &CollectContext<'_>) -> Snapshot {
-            Snapshot::new("fake", &a.0, ctx.clock.now(), Status::Ok, a.1.clone())
+        fn collect(&self, a: &(String, String), ctx: &CollectContext<'_>) -> Collected {
+            let now = ctx.clock.now();
+            Collected::empty(Snapshot::new("fake", &a.0, now, Status::Ok, a.1.clone()))
         }
     }
 
@@ -326,7 +331,10 @@ mod tests {
         accounts
             .iter()
             .map(|a| {
-                let s = a.collect(&Env::new("/h"), &clock, &Progress::default(), None);
+                let progress = Progress::default();
+                let s = a
+                    .collect(&Env::new("/h"), &clock, Zone::Utc, &progress, None)
+                    .snapshot;
                 (s.account_id, s.message)
             })
             .collect()

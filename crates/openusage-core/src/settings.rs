@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::env::Env;
+use crate::zone::Zone;
 
 /// One entry of `accounts[]`: which provider reads it and the provider's own
 /// options in `extra`, which the provider validates.
@@ -43,6 +44,9 @@ pub struct Settings {
     /// Whether detected accounts are shown besides configured ones
     /// (`"detect": false` shows only the configured accounts).
     pub detect: bool,
+    /// Where days start: `"UTC"` (the default), `"local"` or an IANA name,
+    /// checked when the file is loaded ([`Settings::zone`] reads it).
+    pub timezone: Option<String>,
 }
 
 /// The `ui` object: how the dashboard behaves.
@@ -68,6 +72,7 @@ impl Default for Settings {
             accounts: Vec::new(),
             ui: UiSettings::default(),
             detect: true,
+            timezone: None,
         }
     }
 }
@@ -76,6 +81,15 @@ impl Settings {
     /// The directory relative paths in the settings resolve against.
     pub fn base_dir(&self) -> Option<&Path> {
         self.path.as_deref().and_then(Path::parent)
+    }
+
+    /// The zone the settings name, UTC when they name none. (`load` has
+    /// checked the name; should it fail here anyway, UTC.)
+    pub fn zone(&self, env: &Env) -> Zone {
+        self.timezone
+            .as_deref()
+            .and_then(|name| Zone::parse(name, env).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -88,6 +102,8 @@ struct SettingsFile {
     ui: UiSettings,
     #[serde(default = "yes")]
     detect: bool,
+    #[serde(default)]
+    timezone: Option<String>,
 }
 
 fn yes() -> bool {
@@ -171,11 +187,20 @@ pub fn load(path: &Path) -> Result<Settings, SettingsError> {
             message: "must be at least 1".to_owned(),
         });
     }
+    if let Some(name) = &file.timezone {
+        // "local" is always valid, whatever the machine's zone turns out to be.
+        Zone::parse(name, &Env::default()).map_err(|e| SettingsError::Invalid {
+            path: path.to_path_buf(),
+            place: "timezone".to_owned(),
+            message: e.to_string(),
+        })?;
+    }
     Ok(Settings {
         path: Some(path.to_path_buf()),
         accounts: file.accounts,
         ui: file.ui,
         detect: file.detect,
+        timezone: file.timezone,
     })
 }
 
@@ -283,6 +308,26 @@ mod tests {
         assert!(load_text("{}").unwrap().detect);
         assert!(!load_text(r#"{"detect":false}"#).unwrap().detect);
         assert!(error_text(r#"{"detect":"no"}"#).contains("detect: invalid type"));
+    }
+
+    #[test]
+    fn the_time_zone_defaults_to_utc_and_an_unknown_one_is_an_error() {
+        let env = Env::new("/h");
+        assert_eq!(load_text("{}").unwrap().zone(&env), Zone::Utc);
+        let warsaw = load_text(r#"{"timezone":"Europe/Warsaw"}"#).unwrap();
+        assert_eq!(warsaw.zone(&env).name(), "Europe/Warsaw");
+        let local = load_text(r#"{"timezone":"local"}"#).unwrap();
+        let in_tokyo = env.clone().with_var("TZ", "Asia/Tokyo");
+        assert_eq!(local.zone(&in_tokyo).name(), "Asia/Tokyo");
+        let err = load_text(r#"{"timezone":"Europe/Atlantis"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("timezone: unknown time zone \"Europe/Atlantis\""),
+            "{err}"
+        );
+        let err = load_text(r#"{"timezone":7}"#).unwrap_err().to_string();
+        assert!(err.contains("timezone"), "{err}");
     }
 
     #[test]

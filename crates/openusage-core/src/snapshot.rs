@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::aggregate::Usage;
+use crate::ledger::ModelKey;
+use crate::zone::Zone;
+
 /// Version of the JSON document printed by `openusage snapshot --json`.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -22,8 +26,16 @@ pub struct Snapshot {
     pub metrics: BTreeMap<String, Metric>,
     /// Usage per (model, upstream provider, workspace), largest first.
     pub model_usage: Vec<ModelUsage>,
+    /// Usage per kind of record (`assistant`, `compaction`, ...), by name:
+    /// what summaries and side calls cost beside the conversation itself.
+    #[serde(default)]
+    pub usage_by_kind: Vec<KindUsage>,
     /// Named daily series (`sessions`, `tokens`), each ascending by date.
     pub daily_series: BTreeMap<String, Vec<DailyPoint>>,
+    /// The time zone whose calendar days the daily series and "today" are
+    /// (`UTC`, or an IANA name).
+    #[serde(default = "utc")]
+    pub timezone: String,
     /// Counters about the reading itself (files read, lines dropped, ...).
     pub diagnostics: BTreeMap<String, serde_json::Value>,
 }
@@ -45,10 +57,26 @@ impl Snapshot {
             message: message.into(),
             metrics: BTreeMap::new(),
             model_usage: Vec::new(),
+            usage_by_kind: Vec::new(),
             daily_series: BTreeMap::new(),
+            timezone: utc(),
             diagnostics: BTreeMap::new(),
         }
     }
+
+    /// The day the snapshot was taken, in its zone.
+    pub fn today(&self) -> NaiveDate {
+        self.zone().date(self.timestamp)
+    }
+
+    /// The zone of [`Snapshot::timezone`] (UTC when it names none we know).
+    pub fn zone(&self) -> Zone {
+        Zone::from_name(&self.timezone).unwrap_or_default()
+    }
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
 }
 
 /// Whether the numbers of a snapshot can be trusted.
@@ -124,6 +152,82 @@ pub struct ModelUsage {
     /// Sum of the cost the agent recorded; absent when none was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_usd: Option<f64>,
+    /// Present (`true`) when some of the requests are unpriced: their
+    /// recorded cost is 0 although they used tokens (no price was known),
+    /// so `cost_usd` covers only the others and is not the whole cost.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unpriced: bool,
+    /// How many requests are unpriced; present when any is.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unpriced_requests: u64,
+}
+
+impl ModelUsage {
+    pub(crate) fn new(key: &ModelKey, usage: &Usage) -> Self {
+        let mut dimensions = BTreeMap::new();
+        if let Some(p) = &key.upstream_provider {
+            dimensions.insert("upstream_provider".to_owned(), p.clone());
+        }
+        if let Some(w) = &key.workspace {
+            dimensions.insert("workspace_label".to_owned(), w.clone());
+        }
+        let t = &usage.tokens;
+        ModelUsage {
+            raw_model_id: key.model.clone(),
+            dimensions,
+            input_tokens: t.input,
+            output_tokens: t.output,
+            cache_read_tokens: t.cache_read,
+            cache_write_tokens: t.cache_write,
+            total_tokens: t.total(),
+            requests: usage.requests,
+            cost_usd: usage.cost_usd,
+            unpriced: usage.unpriced > 0,
+            unpriced_requests: usage.unpriced,
+        }
+    }
+}
+
+/// Usage of one kind of record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KindUsage {
+    /// `assistant`, `tool_result`, `compaction`, `branch_summary`, `model_usage`.
+    pub kind: String,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cache_read_tokens: u64,
+    pub cache_write_tokens: u64,
+    pub total_tokens: u64,
+    pub requests: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unpriced_requests: u64,
+}
+
+impl KindUsage {
+    pub(crate) fn new(kind: &str, usage: &Usage) -> Self {
+        let t = &usage.tokens;
+        KindUsage {
+            kind: kind.to_owned(),
+            input_tokens: t.input,
+            output_tokens: t.output,
+            cache_read_tokens: t.cache_read,
+            cache_write_tokens: t.cache_write,
+            total_tokens: t.total(),
+            requests: usage.requests,
+            cost_usd: usage.cost_usd,
+            unpriced_requests: usage.unpriced,
+        }
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One day of a daily series.

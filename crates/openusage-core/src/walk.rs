@@ -37,8 +37,36 @@ impl Found {
     }
 }
 
-/// Walks every root recursively, following symbolic links, and collects the
-/// regular files whose name ends in `.{extension}`.
+/// A directory to look for transcripts in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Root {
+    pub path: PathBuf,
+    /// Whether directories below it are looked in too (Pi's stray
+    /// `~/.pi/agent/*.jsonl` are looked for in that directory alone: the
+    /// sessions directory below it is a root of its own).
+    pub recursive: bool,
+}
+
+impl Root {
+    /// A directory walked with everything below it.
+    pub fn tree(path: impl Into<PathBuf>) -> Self {
+        Root {
+            path: path.into(),
+            recursive: true,
+        }
+    }
+
+    /// A directory whose own files alone are read.
+    pub fn flat(path: impl Into<PathBuf>) -> Self {
+        Root {
+            path: path.into(),
+            recursive: false,
+        }
+    }
+}
+
+/// Walks every root (recursively unless it is flat), following symbolic
+/// links, and collects the regular files whose name ends in `.{extension}`.
 ///
 /// - A root that does not exist (or is a dangling link) is passed over; one
 ///   that exists but is not a readable directory goes to `roots_unreadable`.
@@ -48,17 +76,17 @@ impl Found {
 ///   opened, so it cannot hang the reader.
 /// - Files are de-duplicated by canonical path, so a root linked to another,
 ///   or a directory reachable twice, is read once.
-pub fn find_files(roots: &[PathBuf], extension: &str) -> Found {
+pub fn find_files(roots: &[Root], extension: &str) -> Found {
     let mut found = Found::default();
     let mut files = Vec::new();
     let suffix = format!(".{extension}");
     for root in roots {
-        match check_root(root) {
+        match check_root(&root.path) {
             Ok(false) => continue,
-            Ok(true) => found.roots_read.push(root.clone()),
+            Ok(true) => found.roots_read.push(root.path.clone()),
             Err(reason) => {
                 found.roots_unreadable.push(Problem {
-                    path: root.clone(),
+                    path: root.path.clone(),
                     reason,
                 });
                 continue;
@@ -88,9 +116,13 @@ fn check_root(root: &Path) -> Result<bool, String> {
     }
 }
 
-fn walk_root(root: &Path, suffix: &str, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+fn walk_root(root: &Root, suffix: &str, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
     let mut dirs = HashMap::new();
-    for entry in WalkDir::new(root).follow_links(true) {
+    let mut walk = WalkDir::new(&root.path).follow_links(true);
+    if !root.recursive {
+        walk = walk.max_depth(1);
+    }
+    for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -164,7 +196,7 @@ mod tests {
         touch(&root.join("-code-app/s/agent.jsonl"));
         touch(&root.join("--proj--/a.json"));
         touch(&root.join("--proj--/a.jsonl.bak"));
-        let found = find_files(std::slice::from_ref(&root), "jsonl");
+        let found = find_files(&[Root::tree(&root)], "jsonl");
         let names: Vec<_> = found
             .files
             .iter()
@@ -185,7 +217,10 @@ mod tests {
         symlink(&omp, omp.join("loop")).unwrap();
         let also_pi = tmp.path().join("also-pi");
         symlink(&pi, &also_pi).unwrap();
-        let found = find_files(&[pi, omp, also_pi], "jsonl");
+        let found = find_files(
+            &[Root::tree(pi), Root::tree(omp), Root::tree(also_pi)],
+            "jsonl",
+        );
         assert_eq!(found.files.len(), 1);
         assert!(found.dirs_unreadable.is_empty());
     }
@@ -204,7 +239,7 @@ mod tests {
             status.map(|s| s.success()).unwrap_or(false),
             "mkfifo is needed for this test"
         );
-        let found = find_files(&[root], "jsonl");
+        let found = find_files(&[Root::tree(root)], "jsonl");
         assert!(found.files.is_empty(), "{:?}", found.files);
         assert!(found.dirs_unreadable.is_empty());
     }
@@ -217,12 +252,30 @@ mod tests {
         let dangling = tmp.path().join("dangling");
         symlink(tmp.path().join("gone"), &dangling).unwrap();
         let found = find_files(
-            &[tmp.path().join("missing"), dangling, file_root.clone()],
+            &[
+                Root::tree(tmp.path().join("missing")),
+                Root::tree(dangling),
+                Root::tree(&file_root),
+            ],
             "jsonl",
         );
         assert!(found.roots_read.is_empty());
         assert_eq!(found.roots_unreadable.len(), 1);
         assert_eq!(found.roots_unreadable[0].path, file_root);
         assert!(found.any_root());
+    }
+
+    #[test]
+    fn a_flat_root_gives_its_own_files_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let agent = tmp.path().join("agent");
+        touch(&agent.join("stray.jsonl"));
+        touch(&agent.join("sessions/--p--/s.jsonl"));
+        let found = find_files(&[Root::flat(&agent)], "jsonl");
+        let names: Vec<_> = found.files.iter().map(|p| p.file_name().unwrap()).collect();
+        assert_eq!(names, ["stray.jsonl"]);
+        // With the sessions tree as a root too, each file once.
+        let both = [Root::flat(&agent), Root::tree(agent.join("sessions"))];
+        assert_eq!(find_files(&both, "jsonl").files.len(), 2);
     }
 }

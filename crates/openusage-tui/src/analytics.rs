@@ -37,6 +37,8 @@ pub struct Row {
     pub tokens: u64,
     pub requests: u64,
     pub cost: Option<f64>,
+    /// Requests recorded at $0 with tokens used: no price was known.
+    pub unpriced: u64,
 }
 
 impl Analytics {
@@ -78,7 +80,7 @@ impl Analytics {
 }
 
 fn span(snapshots: &[Snapshot], window: Window) -> Option<(NaiveDate, NaiveDate)> {
-    let to = snapshots.iter().map(|s| s.timestamp.date_naive()).max()?;
+    let to = snapshots.iter().map(Snapshot::today).max()?;
     let from = match window.days() {
         Some(days) => to - Duration::days(i64::from(days) - 1),
         None => snapshots
@@ -130,6 +132,7 @@ fn group<'a>(
         row.cache_write += m.cache_write_tokens;
         row.tokens += m.total_tokens;
         row.requests += m.requests;
+        row.unpriced += m.unpriced_requests;
         if let Some(c) = m.cost_usd {
             row.cost = Some(row.cost.unwrap_or(0.0) + c);
         }

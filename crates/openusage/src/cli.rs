@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
-use clap::{Args, Parser, Subcommand};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// How much you use your AI coding agents, read from the files they keep on
 /// this machine. No account, no network, no upload.
@@ -28,6 +28,10 @@ pub struct Global {
     /// lives in <cache dir>/openusage and holds derived numbers only)
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// Where days start: UTC, local, or an IANA name such as Europe/Warsaw
+    /// [default: the settings' "timezone", else UTC]
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +55,48 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         provider: Option<String>,
     },
+    /// Usage per day, week, month or session: a table, or JSON
+    Report(Report),
+}
+
+/// `openusage report`.
+#[derive(Debug, Args)]
+pub struct Report {
+    /// What each row is
+    #[arg(value_enum)]
+    pub by: ReportBy,
+    /// Only this provider's accounts
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+    /// First day to include (YYYY-MM-DD in the chosen time zone)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+    /// Last day to include (YYYY-MM-DD in the chosen time zone)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<NaiveDate>,
+    /// Split each row by model
+    #[arg(long)]
+    pub breakdown: bool,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// The first day of a week, for the weekly report
+    #[arg(long, value_enum, default_value_t = WeekStart::Monday)]
+    pub week_start: WeekStart,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportBy {
+    Daily,
+    Weekly,
+    Monthly,
+    Session,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WeekStart {
+    Monday,
+    Sunday,
 }
 
 /// Options shared by the two views.
@@ -72,4 +118,9 @@ fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("{e} (expected RFC 3339, such as 2026-11-20T12:00:00Z)"))
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| format!("{e} (expected a date such as 2026-11-20)"))
 }

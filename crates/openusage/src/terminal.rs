@@ -4,6 +4,12 @@
 /// Lays out rows as columns separated by two spaces, each as wide as its
 /// widest cell; the last column is not padded.
 pub fn table(rows: &[Vec<String>]) -> String {
+    table_aligned(rows, &[])
+}
+
+/// [`table`], with the columns whose index `right` lists (numbers) aligned
+/// to the right.
+pub fn table_aligned(rows: &[Vec<String>], right: &[usize]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
@@ -18,10 +24,14 @@ pub fn table(rows: &[Vec<String>]) -> String {
     for row in rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
+            let width = widths[c];
+            match (right.contains(&c), c + 1 < row.len()) {
+                (true, _) => line.push_str(&format!("{cell:>width$}")),
+                (false, true) => line.push_str(&format!("{cell:<width$}")),
+                (false, false) => line.push_str(cell),
+            }
             if c + 1 < row.len() {
-                line.push_str(&format!("{cell:<width$}  ", width = widths[c]));
-            } else {
-                line.push_str(cell);
+                line.push_str("  ");
             }
         }
         out.push_str(line.trim_end());
@@ -43,6 +53,23 @@ mod tests {
         assert_eq!(
             table(&rows),
             "ID       PROVIDER  DIRS\npi-work  pi        /a\n"
+        );
+    }
+
+    #[test]
+    fn number_columns_align_right() {
+        let rows = vec![
+            vec!["DAY".to_owned(), "TOKENS".to_owned(), "COST".to_owned()],
+            vec![
+                "2026-11-20".to_owned(),
+                "1,500".to_owned(),
+                "$0.10".to_owned(),
+            ],
+            vec!["TOTAL".to_owned(), "12".to_owned(), "$10.00".to_owned()],
+        ];
+        assert_eq!(
+            table_aligned(&rows, &[1, 2]),
+            "DAY         TOKENS    COST\n2026-11-20   1,500   $0.10\nTOTAL           12  $10.00\n"
         );
     }
 }

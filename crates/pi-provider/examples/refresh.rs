@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use openusage_core::{
-    AccountConfig, CollectContext, Env, FixedClock, LoadContext, Progress, Provider,
+    AccountConfig, CollectContext, Env, FixedClock, LoadContext, Progress, Provider, Zone,
 };
 use pi_provider::PiProvider;
 
@@ -23,6 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ctx = CollectContext {
         env: &env,
         clock: &clock,
+        zone: Zone::Utc,
         progress: &progress,
         cache_dir: None,
     };
@@ -36,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let timed = |what: &str| {
         let start = Instant::now();
-        let snapshot = PiProvider.collect(&account, &ctx);
+        let snapshot = PiProvider.collect(&account, &ctx).snapshot;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         eprintln!("{what}: {ms:.1} ms ({})", snapshot.message);
         ms

@@ -10,19 +10,24 @@ use std::cmp::Ordering;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use openusage_core::Zone;
 use openusage_core::aggregate::{Counted, Record};
 use openusage_core::files::counting_order;
 use openusage_core::fxhash::FxHashSet;
 
-use crate::entry::CopyKey;
 use crate::file::FileScan;
+use crate::turn::CopyKey;
 
 /// Counts the turns of `scans` (files without a header are ignored).
-pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, now: DateTime<Utc>) -> Counted {
+pub fn count<'a>(
+    scans: impl IntoIterator<Item = &'a FileScan>,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> Counted {
     let mut scans: Vec<&FileScan> = scans.into_iter().filter(|s| !s.skipped()).collect();
     scans.sort_by(|a, b| file_order(a, b));
     let mut seen: FxHashSet<CopyKey<'_>> = FxHashSet::default();
-    let mut counted = Counted::new(now);
+    let mut counted = Counted::new(now, zone);
     counted.zero = scans.iter().map(|s| s.turns_zero).sum();
     for scan in scans {
         for t in &scan.turns {
@@ -39,6 +44,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, now: DateTime<Ut
                 model: &t.turn.model,
                 upstream_provider: t.turn.provider.as_deref(),
                 workspace: session.workspace.as_deref(),
+                kind: t.turn.kind.name(),
                 tokens: t.turn.tokens,
                 cost_usd: t.turn.cost_usd,
             });
@@ -129,7 +135,7 @@ mod tests {
     #[test]
     fn copied_turns_count_once_and_the_fork_keeps_its_own_turns() {
         let (parent, fork) = parent_and_fork();
-        let counted = count(&[fork, parent], now());
+        let counted = count(&[fork, parent], now(), Zone::Utc);
         assert_eq!((counted.counted, counted.duplicate), (3, 2));
         assert_eq!(
             counted.aggregator.totals().tokens,
@@ -146,8 +152,8 @@ mod tests {
     #[test]
     fn the_result_does_not_depend_on_the_order_files_arrive_in() {
         let (parent, fork) = parent_and_fork();
-        let a = count(&[parent.clone(), fork.clone()], now());
-        let b = count(&[fork, parent], now());
+        let a = count(&[parent.clone(), fork.clone()], now(), Zone::Utc);
+        let b = count(&[fork, parent], now(), Zone::Utc);
         assert_eq!(a.aggregator.totals(), b.aggregator.totals());
         let mut sa = Snapshot::new("pi", "pi", now(), Status::Ok, "");
         let mut sb = sa.clone();
@@ -172,7 +178,7 @@ mod tests {
                 turn("a1", Some(1), 100),
             ],
         );
-        let counted = count(&[copy, parent], now());
+        let counted = count(&[copy, parent], now(), Zone::Utc);
         assert_eq!(counted.duplicate, 1);
         assert_eq!(used(counted, "total_sessions"), MetricValue::Count(1));
     }
@@ -190,7 +196,7 @@ mod tests {
                 turn("a1", Some(1), 100),
             ],
         );
-        let counted = count(&[odd, late], now());
+        let counted = count(&[odd, late], now(), Zone::Utc);
         assert_eq!(counted.duplicate, 1);
         let mut snap = Snapshot::new("pi", "pi", now(), Status::Ok, "");
         counted.aggregator.fill(&mut snap);
@@ -214,7 +220,7 @@ mod tests {
                 turn("a1", Some(1), 100),
             ],
         );
-        let counted = count(&[b, a], now());
+        let counted = count(&[b, a], now(), Zone::Utc);
         let mut snap = Snapshot::new("pi", "pi", now(), Status::Ok, "");
         counted.aggregator.fill(&mut snap);
         assert_eq!(snap.model_usage[0].dimensions["workspace_label"], "dash");
@@ -234,7 +240,7 @@ mod tests {
                 turn("e2", None, 10),
             ],
         );
-        let counted = count(&[a, b], now());
+        let counted = count(&[a, b], now(), Zone::Utc);
         assert_eq!((counted.counted, counted.duplicate), (2, 1));
     }
 
@@ -249,7 +255,7 @@ mod tests {
                 bare.to_owned(),
             ],
         );
-        let counted = count(&[a], now());
+        let counted = count(&[a], now(), Zone::Utc);
         assert_eq!((counted.counted, counted.duplicate), (2, 0));
     }
 
@@ -260,7 +266,7 @@ mod tests {
             turn("a1", Some(1), 100),
         ];
         let twice: Vec<String> = once.iter().chain(once.iter()).cloned().collect();
-        let counted = count(&[file("/s/a.jsonl", &twice)], now());
+        let counted = count(&[file("/s/a.jsonl", &twice)], now(), Zone::Utc);
         assert_eq!((counted.counted, counted.duplicate), (1, 1));
     }
 
@@ -274,6 +280,39 @@ mod tests {
                 turn("a1", Some(1), 101),
             ],
         );
-        assert_eq!(count(&[a], now()).counted, 2);
+        assert_eq!(count(&[a], now(), Zone::Utc).counted, 2);
+    }
+
+    #[test]
+    fn copies_of_summaries_and_tool_results_count_once_and_kinds_show_apart() {
+        let compaction = r#"{"type":"compaction","id":"c1","timestamp":"2026-11-19T10:30:00.000Z","usage":{"input":7,"output":3}}"#;
+        let tool = r#"{"type":"message","id":"t1","timestamp":"2026-11-19T10:31:00.000Z","message":{"role":"toolResult","usage":{"input":11,"output":0},"timestamp":9}}"#;
+        let lines = |id: &str, started: &str| {
+            vec![
+                header(id, started),
+                turn("a1", Some(1), 100),
+                compaction.to_owned(),
+                tool.to_owned(),
+            ]
+        };
+        let parent = file("/s/parent.jsonl", &lines("parent", "2026-11-19T09:00:00Z"));
+        let fork = file("/s/fork.jsonl", &lines("fork", "2026-11-19T11:00:00Z"));
+        let counted = count(&[fork, parent], now(), Zone::Utc);
+        assert_eq!((counted.counted, counted.duplicate), (3, 3));
+        let mut snap = Snapshot::new("pi", "pi", now(), Status::Ok, "");
+        counted.aggregator.fill(&mut snap);
+        let kinds: Vec<_> = snap
+            .usage_by_kind
+            .iter()
+            .map(|k| (k.kind.as_str(), k.requests, k.total_tokens))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("assistant", 1, 101),
+                ("compaction", 1, 10),
+                ("tool_result", 1, 11)
+            ]
+        );
     }
 }

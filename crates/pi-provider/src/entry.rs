@@ -1,13 +1,15 @@
 //! Decoding one line of a Pi / Oh My Pi transcript into what it means for
-//! usage: a header, a turn, or something we pass over.
+//! usage: a header, a usage record, a change of model, or something we pass
+//! over.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use openusage_core::aggregate::Tokens;
 use openusage_core::json;
 use openusage_core::scan::{self, Capture};
 use serde_json::value::RawValue;
+
+use crate::turn::{self, Kind, Source, Turn};
 
 /// What one line is, as far as usage is concerned.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +20,15 @@ pub enum Entry {
     Title,
     /// `{"type":"session","id":<string>}`: starts a session.
     Header(Header),
-    /// An assistant message with a usage object.
+    /// A usage record that names its model (an assistant turn always does:
+    /// one without a model is the model `unknown`).
     Turn(Turn),
+    /// A usage record that names no model (a tool result, a summary, a side
+    /// call): it is the session's current model's; the turn's model and
+    /// provider are to be replaced.
+    Unattributed(Turn),
+    /// `model_change`: the session's model from here on.
+    ModelChange(Model),
     /// Any other record.
     Other,
 }
@@ -32,93 +41,35 @@ pub struct Header {
     pub started: Option<DateTime<Utc>>,
     /// The final segment of `cwd`, when there is one.
     pub workspace: Option<String>,
+    /// The model the header names (Pi's first format: `provider`,
+    /// `modelId`), the session's model until a `model_change`.
+    #[serde(default)]
+    pub model: Option<Model>,
 }
 
-/// An assistant turn, before the file-level rules (zero, copies) apply.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Turn {
-    /// The first timestamp that parses: the line's, then the message's;
-    /// `None` when neither does (the caller falls back to the file's mtime).
-    pub at: Option<DateTime<Utc>>,
-    /// Shared by every turn of a file that names the same model: a file
-    /// holds thousands of turns and a handful of names.
+/// A model and its upstream provider, as a `model_change` names them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Model {
     pub model: Arc<str>,
     pub provider: Option<Arc<str>>,
-    pub tokens: Tokens,
-    pub cost_usd: Option<f64>,
-    /// What, besides its model, provider and buckets, identifies the turn
-    /// across files; `None`: nothing does (see [`Turn::copy_key`]).
-    pub identity: Option<Identity>,
 }
 
-/// The part of a turn's copy key that its other fields do not hold.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum Identity {
-    /// The message's `timestamp`.
-    Message { timestamp: Scalar },
-    /// No message timestamp, but the line has a string `id`: it and the
-    /// line's `timestamp` as written.
-    Entry {
-        id: String,
-        timestamp: Option<Scalar>,
-    },
-}
+/// Every line that matters holds one of these as a string: the types of
+/// headers, title slots, model changes and entries with usage, and the
+/// roles of messages with usage.
+const WORDS: [&[u8]; 8] = [
+    b"session",
+    b"title",
+    b"assistant",
+    b"toolResult",
+    b"compaction",
+    b"branch_summary",
+    b"model_usage",
+    b"model_change",
+];
 
-/// The identity of a turn across files (forks copy turns verbatim),
-/// borrowed from the turn so that a turn keeps its names once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CopyKey<'a> {
-    /// The message has a `timestamp`: it and the usage identify the turn.
-    Message {
-        timestamp: &'a Scalar,
-        provider: Option<&'a str>,
-        model: &'a str,
-        tokens: Tokens,
-    },
-    /// No message timestamp, but the line has a string `id`.
-    Entry {
-        id: &'a str,
-        timestamp: Option<&'a Scalar>,
-    },
-}
-
-impl Turn {
-    /// How copies of this turn in other files are recognised; `None` when
-    /// nothing identifies it (it is then unique).
-    pub fn copy_key(&self) -> Option<CopyKey<'_>> {
-        Some(match self.identity.as_ref()? {
-            Identity::Message { timestamp } => CopyKey::Message {
-                timestamp,
-                provider: self.provider.as_deref(),
-                model: &self.model,
-                tokens: self.tokens,
-            },
-            Identity::Entry { id, timestamp } => CopyKey::Entry {
-                id,
-                timestamp: timestamp.as_ref(),
-            },
-        })
-    }
-}
-
-/// A JSON value compared by meaning where that is cheap: numbers by value
-/// (`1.7e12` equals `1700000000000`), strings decoded, anything else as its
-/// raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum Scalar {
-    Number(u64),
-    Text(String),
-    Raw(String),
-}
-
-/// Every header, title record and turn holds one of these as a string.
-const WORDS: [&[u8]; 3] = [b"session", b"title", b"assistant"];
-
-/// Model id used when a turn names none.
-pub const UNKNOWN_MODEL: &str = "unknown";
-
-/// Where the values a header or turn is read from sit in a line.
-const PATHS: [&[&[u8]]; 9] = [
+/// Where the values a line is read from sit in it.
+const PATHS: [&[&[u8]]; 13] = [
     &[b"type"],
     &[b"id"],
     &[b"timestamp"],
@@ -128,27 +79,43 @@ const PATHS: [&[&[u8]]; 9] = [
     &[b"message", b"model"],
     &[b"message", b"provider"],
     &[b"message", b"timestamp"],
+    &[b"usage"],
+    &[b"model"],
+    &[b"provider"],
+    &[b"modelId"],
 ];
 
 /// The raw values of one line that decide what it is.
+#[derive(Default)]
 struct Fields<'a> {
     ty: Option<&'a RawValue>,
     id: Option<&'a RawValue>,
     timestamp: Option<&'a RawValue>,
     cwd: Option<&'a RawValue>,
+    /// `usage`, `model`, `provider` and `modelId` of the entry itself.
+    usage: Option<&'a RawValue>,
+    model: Option<&'a RawValue>,
+    provider: Option<&'a RawValue>,
+    model_id: Option<&'a RawValue>,
+    message: MessageFields<'a>,
+}
+
+/// The same, of its `message`.
+#[derive(Default)]
+struct MessageFields<'a> {
     role: Option<&'a RawValue>,
     usage: Option<&'a RawValue>,
     model: Option<&'a RawValue>,
     provider: Option<&'a RawValue>,
-    msg_ts: Option<&'a RawValue>,
+    timestamp: Option<&'a RawValue>,
 }
 
 /// Decodes one line. Never fails: a line that is not a JSON object is
 /// [`Entry::Undecodable`], and a field of the wrong type spoils only itself.
 pub fn decode(line: &[u8]) -> Entry {
     // Most bytes are tool output and user content: a line that holds none
-    // of the words a header, title or turn must hold is none of them. For
-    // the others one pass finds the few values that matter.
+    // of the words a line that matters must hold is none of them. For the
+    // others one pass finds the few values that matter.
     match scan::capture(line, &WORDS, &PATHS) {
         Capture::Undecodable => Entry::Undecodable,
         Capture::Irrelevant => Entry::Other,
@@ -166,11 +133,17 @@ pub fn decode(line: &[u8]) -> Entry {
                 id: raw(1),
                 timestamp: raw(2),
                 cwd: raw(3),
-                role: raw(4),
-                usage: raw(5),
-                model: raw(6),
-                provider: raw(7),
-                msg_ts: raw(8),
+                message: MessageFields {
+                    role: raw(4),
+                    usage: raw(5),
+                    model: raw(6),
+                    provider: raw(7),
+                    timestamp: raw(8),
+                },
+                usage: raw(9),
+                model: raw(10),
+                provider: raw(11),
+                model_id: raw(12),
             })
         }
         Capture::Unsure => decode_slowly(line),
@@ -181,13 +154,35 @@ pub fn decode(line: &[u8]) -> Entry {
 /// not UTF-8 (invalid UTF-8 must not drop the line; it reads as U+FFFD).
 fn decode_slowly(line: &[u8]) -> Entry {
     let text = String::from_utf8_lossy(line);
-    let Some([ty, id, timestamp, message, cwd]) =
-        json::fields(&text, &["type", "id", "timestamp", "message", "cwd"])
+    let names = [
+        "type",
+        "id",
+        "timestamp",
+        "message",
+        "cwd",
+        "usage",
+        "model",
+        "provider",
+        "modelId",
+    ];
+    let Some(
+        [
+            ty,
+            id,
+            timestamp,
+            message,
+            cwd,
+            usage,
+            model,
+            provider,
+            model_id,
+        ],
+    ) = json::fields(&text, &names)
     else {
         return Entry::Undecodable;
     };
     let names = ["role", "usage", "model", "provider", "timestamp"];
-    let [role, usage, model, provider, msg_ts] = message
+    let [role, m_usage, m_model, m_provider, m_ts] = message
         .and_then(|m| json::fields(m.get(), &names))
         .unwrap_or_default();
     entry(&Fields {
@@ -195,104 +190,120 @@ fn decode_slowly(line: &[u8]) -> Entry {
         id,
         timestamp,
         cwd,
-        role,
         usage,
         model,
         provider,
-        msg_ts,
+        model_id,
+        message: MessageFields {
+            role,
+            usage: m_usage,
+            model: m_model,
+            provider: m_provider,
+            timestamp: m_ts,
+        },
     })
 }
 
 fn entry(f: &Fields<'_>) -> Entry {
-    match f.ty.and_then(json::string).as_deref() {
+    let ty = f.ty.and_then(json::string);
+    let of_entry = |kind| usage_of_entry(f, kind).unwrap_or(Entry::Other);
+    match ty.as_deref() {
         Some("title") => Entry::Title,
-        Some("session") => match f.id.and_then(json::string) {
-            Some(id) => Entry::Header(Header {
-                id: id.into_owned(),
-                started: f.timestamp.and_then(json::rfc3339),
-                workspace: f
-                    .cwd
-                    .and_then(json::string)
-                    .and_then(|c| openusage_core::workspace_label(&c)),
-            }),
-            None => Entry::Other,
-        },
-        Some("message") => turn(f).map_or(Entry::Other, Entry::Turn),
+        Some("session") => header(f).map_or(Entry::Other, Entry::Header),
+        Some("message") => usage_of_message(f).unwrap_or(Entry::Other),
+        Some("compaction") => of_entry(Kind::Compaction),
+        Some("branch_summary") => of_entry(Kind::BranchSummary),
+        Some("model_usage") => of_entry(Kind::ModelUsage),
+        Some("model_change") => model(f).map_or(Entry::Other, Entry::ModelChange),
         _ => Entry::Other,
     }
 }
 
-fn turn(f: &Fields<'_>) -> Option<Turn> {
-    if f.role.and_then(json::string).as_deref() != Some("assistant") {
-        return None;
-    }
-    let [input, output, cache_read, cache_write, cost] = json::fields(
-        f.usage?.get(),
-        &["input", "output", "cacheRead", "cacheWrite", "cost"],
-    )?;
-    let tokens = Tokens {
-        input: json::count(input),
-        output: json::count(output),
-        cache_read: json::count(cache_read),
-        cache_write: json::count(cache_write),
-    };
-    let model = Arc::from(json::trimmed(f.model).as_deref().unwrap_or(UNKNOWN_MODEL));
-    let provider = json::trimmed(f.provider).map(|p| Arc::from(p.as_str()));
-    let msg_ts = f.msg_ts.filter(|t| !json::is_null(t));
-    let identity = match msg_ts {
-        Some(ts) => Some(Identity::Message {
-            timestamp: scalar(ts),
-        }),
-        None => f.id.and_then(json::string).map(|id| Identity::Entry {
-            id: id.into_owned(),
-            timestamp: f.timestamp.map(scalar),
-        }),
-    };
-    Some(Turn {
-        at: f
-            .timestamp
-            .and_then(json::rfc3339)
-            .or_else(|| msg_ts.and_then(unix_millis)),
-        model,
-        provider,
-        tokens,
-        cost_usd: cost
-            .and_then(|c| json::field(c.get(), "total"))
-            .and_then(recorded_cost),
-        identity,
+fn header(f: &Fields<'_>) -> Option<Header> {
+    let id = f.id.and_then(json::string)?;
+    Some(Header {
+        id: id.into_owned(),
+        started: f.timestamp.and_then(json::rfc3339),
+        workspace: f
+            .cwd
+            .and_then(json::string)
+            .and_then(|c| openusage_core::workspace_label(&c)),
+        model: model(f),
     })
 }
 
-/// `usage.cost.total` counts when it is a finite number >= 0.
-fn recorded_cost(raw: &RawValue) -> Option<f64> {
-    // Adding 0.0 turns -0 into 0, so a sum never prints as "-0.0".
-    json::number(raw)
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .map(|v| v + 0.0)
+/// An assistant message's usage, or a tool result's.
+fn usage_of_message(f: &Fields<'_>) -> Option<Entry> {
+    let m = &f.message;
+    let kind = match m.role.and_then(json::string).as_deref() {
+        Some("assistant") => Kind::Assistant,
+        Some("toolResult") => Kind::ToolResult,
+        _ => return None,
+    };
+    let turn = turn::read(&Source {
+        kind,
+        usage: m.usage?,
+        model: m.model,
+        provider: m.provider,
+        msg_ts: m.timestamp,
+        id: f.id,
+        timestamp: f.timestamp,
+    })?;
+    let named = kind == Kind::Assistant || json::trimmed(m.model).is_some();
+    Some(if named {
+        Entry::Turn(turn)
+    } else {
+        Entry::Unattributed(turn)
+    })
 }
 
-/// Unix milliseconds: a number with an integral value (`1.7e12` too).
-fn unix_millis(raw: &RawValue) -> Option<DateTime<Utc>> {
-    let ms = json::number(raw)?;
-    if !ms.is_finite() || ms.fract() != 0.0 || ms.abs() > i64::MAX as f64 {
-        return None;
-    }
-    DateTime::from_timestamp_millis(ms as i64)
+/// The `usage` of a compaction, branch summary or side call. Only the
+/// entry's own: usage inside `retainedTail` or `preserveData` belongs to
+/// the copies of earlier messages those hold, and is never looked at.
+fn usage_of_entry(f: &Fields<'_>, kind: Kind) -> Option<Entry> {
+    let turn = turn::read(&Source {
+        kind,
+        usage: f.usage?,
+        model: f.model,
+        provider: f.provider,
+        msg_ts: None,
+        id: f.id,
+        timestamp: f.timestamp,
+    })?;
+    Some(if json::trimmed(f.model).is_some() {
+        Entry::Turn(turn)
+    } else {
+        Entry::Unattributed(turn)
+    })
 }
 
-fn scalar(raw: &RawValue) -> Scalar {
-    if let Some(n) = json::number(raw) {
-        return Scalar::Number((n + 0.0).to_bits());
-    }
-    match json::string(raw) {
-        Some(text) => Scalar::Text(text.into_owned()),
-        None => Scalar::Raw(raw.get().to_owned()),
-    }
+/// The model a `model_change` (or a first-format header) names: Pi's
+/// `provider` and `modelId`, or Oh My Pi's `model` as `provider/id` (an id
+/// that itself holds `/` keeps it: only the first one separates).
+fn model(f: &Fields<'_>) -> Option<Model> {
+    let provider = json::trimmed(f.provider);
+    let (model, provider) = match (json::trimmed(f.model_id), json::trimmed(f.model)) {
+        (Some(id), _) => (id, provider),
+        (None, Some(model)) if provider.is_some() => (model, provider),
+        (None, Some(model)) => match model.split_once('/') {
+            Some((p, id)) if !p.trim().is_empty() && !id.trim().is_empty() => {
+                (id.trim().to_owned(), Some(p.trim().to_owned()))
+            }
+            _ => (model, None),
+        },
+        (None, None) => return None,
+    };
+    Some(Model {
+        model: Arc::from(model.as_str()),
+        provider: provider.map(|p| Arc::from(p.as_str())),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::turn::{CopyKey, Scalar, UNKNOWN_MODEL};
+    use openusage_core::aggregate::Tokens;
 
     fn turn_of(line: &str) -> Turn {
         match decode(line.as_bytes()) {
@@ -497,6 +508,7 @@ mod tests {
         let base = with_usage(r#"{"input":3,"output":4}"#);
         let base_turn = turn_of(&base);
         let Some(CopyKey::Message {
+            kind: Kind::Assistant,
             timestamp,
             provider,
             model,
@@ -524,6 +536,7 @@ mod tests {
         assert_eq!(
             turn_of(&no_msg_ts).copy_key(),
             Some(CopyKey::Entry {
+                kind: Kind::Assistant,
                 id: "b2c3d4e5",
                 timestamp: Some(&ts)
             })
@@ -555,5 +568,131 @@ mod tests {
             panic!()
         };
         assert_eq!((h.started, h.workspace), (None, None));
+    }
+
+    fn entry_of(line: &str) -> Entry {
+        decode(line.as_bytes())
+    }
+
+    const USAGE: &str =
+        r#"{"input":10,"output":20,"cacheRead":30,"cacheWrite":40,"cost":{"total":0.5}}"#;
+
+    #[test]
+    fn tool_results_summaries_and_side_calls_are_usage_records_of_their_kind() {
+        let tool = format!(
+            r#"{{"type":"message","id":"t1","timestamp":"2026-03-10T08:15:07.460Z","message":{{"role":"toolResult","toolName":"subagent","usage":{USAGE},"timestamp":1773130507455}}}}"#
+        );
+        let compaction = format!(
+            r#"{{"type":"compaction","id":"c1","timestamp":"2026-03-10T09:40:00.000Z","summary":"…","usage":{USAGE}}}"#
+        );
+        let branch = format!(
+            r#"{{"type":"branch_summary","id":"b1","timestamp":"2026-03-10T10:00:00.000Z","fromId":"root","usage":{USAGE}}}"#
+        );
+        let side = format!(
+            r#"{{"type":"model_usage","id":"m1","timestamp":"2026-03-10T10:00:01.000Z","purpose":"title","api":"openai-responses","provider":"openai","model":"gpt-5-mini","usage":{USAGE}}}"#
+        );
+        let tokens = Tokens {
+            input: 10,
+            output: 20,
+            cache_read: 30,
+            cache_write: 40,
+        };
+        for (line, kind) in [
+            (&tool, Kind::ToolResult),
+            (&compaction, Kind::Compaction),
+            (&branch, Kind::BranchSummary),
+        ] {
+            let Entry::Unattributed(t) = entry_of(line) else {
+                panic!("{line}")
+            };
+            assert_eq!((t.kind, t.tokens, t.cost_usd), (kind, tokens, Some(0.5)));
+        }
+        let Entry::Turn(t) = entry_of(&side) else {
+            panic!("{side}")
+        };
+        assert_eq!(t.kind, Kind::ModelUsage);
+        assert_eq!(
+            (&*t.model, t.provider.as_deref()),
+            ("gpt-5-mini", Some("openai"))
+        );
+        // A tool result that names its model is attributed to it.
+        let named = tool.replace(r#""toolName""#, r#""model":"haiku","toolName""#);
+        let Entry::Turn(t) = entry_of(&named) else {
+            panic!("{named}")
+        };
+        assert_eq!((&*t.model, t.provider), ("haiku", None));
+    }
+
+    #[test]
+    fn entries_without_a_message_timestamp_are_identified_by_id_and_timestamp() {
+        let line = format!(
+            r#"{{"type":"compaction","id":"c1","timestamp":"2026-03-10T09:40:00.000Z","usage":{USAGE}}}"#
+        );
+        let Entry::Unattributed(t) = entry_of(&line) else {
+            panic!()
+        };
+        let ts = Scalar::Text("2026-03-10T09:40:00.000Z".to_owned());
+        assert_eq!(
+            t.copy_key(),
+            Some(CopyKey::Entry {
+                kind: Kind::Compaction,
+                id: "c1",
+                timestamp: Some(&ts)
+            })
+        );
+        assert_eq!(
+            t.at,
+            DateTime::parse_from_rfc3339("2026-03-10T09:40:00Z")
+                .ok()
+                .map(|t| t.to_utc())
+        );
+    }
+
+    #[test]
+    fn usage_inside_copies_and_task_details_is_never_a_record() {
+        let assistant = format!(
+            r#"{{"role":"assistant","provider":"anthropic","model":"m","usage":{USAGE},"timestamp":1}}"#
+        );
+        // A compaction without usage of its own, holding copies that have some.
+        let retained = format!(
+            r#"{{"type":"compaction","id":"c1","timestamp":"2026-03-10T09:40:00.000Z","retainedTail":[{assistant}],"preserveData":{{"messages":[{assistant}]}}}}"#
+        );
+        assert_eq!(entry_of(&retained), Entry::Other);
+        // A task tool's result carries its sub-agents' sums in details.
+        let task = format!(
+            r#"{{"type":"message","id":"t1","message":{{"role":"toolResult","toolName":"task","details":{{"usage":{USAGE}}},"timestamp":5}}}}"#
+        );
+        assert_eq!(entry_of(&task), Entry::Other);
+    }
+
+    #[test]
+    fn model_changes_name_pi_s_provider_and_model_id_or_oh_my_pi_s_pair() {
+        let model = |line: &str| match entry_of(line) {
+            Entry::ModelChange(m) => (m.model.to_string(), m.provider.map(|p| p.to_string())),
+            other => panic!("{line}: {other:?}"),
+        };
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            model(r#"{"type":"model_change","provider":"openai","modelId":"gpt-5.1-codex"}"#),
+            ("gpt-5.1-codex".to_owned(), some("openai"))
+        );
+        assert_eq!(
+            model(
+                r#"{"type":"model_change","model":"anthropic/claude-sonnet-4-5","role":"default"}"#
+            ),
+            ("claude-sonnet-4-5".to_owned(), some("anthropic"))
+        );
+        assert_eq!(
+            model(r#"{"type":"model_change","model":"openrouter/qwen/qwen3-coder"}"#),
+            ("qwen/qwen3-coder".to_owned(), some("openrouter"))
+        );
+        assert_eq!(
+            model(r#"{"type":"model_change","model":"local-llm"}"#),
+            ("local-llm".to_owned(), None)
+        );
+        assert_eq!(
+            entry_of(r#"{"type":"model_change","modelId":7}"#),
+            Entry::Other
+        );
     }
 }

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use openusage_core::cache::{self, Incremental};
 use openusage_core::files::Scanned;
 
-use crate::entry::{self, Entry, Header, Turn};
+use crate::entry::{self, Entry, Header, Model};
+use crate::turn::{Turn, UNKNOWN_MODEL};
 
 /// Everything one file contributes, before copies across files are removed.
 /// Built line by line ([`Incremental`]), so a file that grew is read on
@@ -27,6 +28,8 @@ pub struct FileScan {
     pub turns: Vec<FileTurn>,
     pub lines_dropped: u64,
     pub turns_zero: u64,
+    /// The current session's model: records that name none are its.
+    current: Option<Model>,
     /// The first record was not a header: nothing after it is looked at.
     stopped: bool,
     /// The model and provider names seen, each held once.
@@ -62,6 +65,7 @@ impl FileScan {
             turns: Vec::new(),
             lines_dropped: 0,
             turns_zero: 0,
+            current: None,
             stopped: false,
             names: Vec::new(),
         }
@@ -78,6 +82,22 @@ impl FileScan {
     }
 }
 
+impl FileScan {
+    /// Adds a turn of the current session (a zero one is only counted).
+    fn push(&mut self, mut turn: Turn) {
+        if turn.tokens.is_zero() {
+            self.turns_zero += 1;
+            return;
+        }
+        turn.model = intern(&mut self.names, turn.model);
+        turn.provider = turn.provider.map(|p| intern(&mut self.names, p));
+        self.turns.push(FileTurn {
+            session: self.sessions.len() - 1,
+            turn,
+        });
+    }
+}
+
 impl Scanned for FileScan {
     fn skipped(&self) -> bool {
         FileScan::skipped(self)
@@ -91,7 +111,8 @@ impl Scanned for FileScan {
 /// The first record must be a session header; leading title records and
 /// undecodable lines are passed over. When the first other record is not a
 /// header the file is skipped and nothing after it is looked at. A later
-/// header starts a new session.
+/// header starts a new session, with the model its header names (if any)
+/// until a `model_change`.
 impl Incremental for FileScan {
     fn line(&mut self, line: &[u8]) {
         if self.stopped {
@@ -101,18 +122,18 @@ impl Incremental for FileScan {
             Entry::Undecodable => self.lines_dropped += 1,
             Entry::Header(header) => {
                 self.first_header.get_or_insert_with(|| header.clone());
+                self.current = header.model.clone();
                 self.sessions.push(header);
             }
             Entry::Title if self.sessions.is_empty() => {}
             _ if self.sessions.is_empty() => self.stopped = true,
-            Entry::Turn(turn) if turn.tokens.is_zero() => self.turns_zero += 1,
-            Entry::Turn(mut turn) => {
-                turn.model = intern(&mut self.names, turn.model);
-                turn.provider = turn.provider.map(|p| intern(&mut self.names, p));
-                self.turns.push(FileTurn {
-                    session: self.sessions.len() - 1,
-                    turn,
-                });
+            Entry::ModelChange(model) => self.current = Some(model),
+            Entry::Turn(turn) => self.push(turn),
+            Entry::Unattributed(mut turn) => {
+                let current = self.current.as_ref();
+                turn.model = current.map_or_else(|| Arc::from(UNKNOWN_MODEL), |m| m.model.clone());
+                turn.provider = current.and_then(|m| m.provider.clone());
+                self.push(turn);
             }
             Entry::Title | Entry::Other => {}
         }
@@ -254,6 +275,78 @@ mod tests {
         assert_eq!(
             scan.when(&scan.turns[0]).to_rfc3339(),
             "2026-01-02T03:04:05+00:00"
+        );
+    }
+
+    /// A compaction entry using `input` tokens, naming no model.
+    fn compaction(id: &str, input: u64) -> String {
+        format!(
+            r#"{{"type":"compaction","id":"{id}","timestamp":"2026-03-10T09:00:00.000Z","summary":"s","usage":{{"input":{input},"output":1}}}}"#
+        )
+    }
+
+    fn models(scan: &FileScan) -> Vec<(String, Option<String>)> {
+        scan.turns
+            .iter()
+            .map(|t| {
+                let turn = &t.turn;
+                (
+                    turn.model.to_string(),
+                    turn.provider.as_deref().map(str::to_owned),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_that_name_no_model_are_the_current_model_s_of_their_session() {
+        let text = [
+            header("s1", "/a"),
+            compaction("c0", 5),
+            r#"{"type":"model_change","provider":"openai","modelId":"gpt-5"}"#.to_owned(),
+            compaction("c1", 6),
+            r#"{"type":"model_change","model":"anthropic/claude-haiku-4-5"}"#.to_owned(),
+            compaction("c2", 7),
+            // A new session starts without a model.
+            header("s2", "/a"),
+            compaction("c3", 8),
+            // Pi's first format names the model in the header.
+            r#"{"type":"session","id":"s3","provider":"google","modelId":"gemini-2.5-pro"}"#
+                .to_owned(),
+            compaction("c4", 9),
+        ]
+        .join("\n");
+        let scan = scan_text(&text);
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            models(&scan),
+            [
+                ("unknown".to_owned(), None),
+                ("gpt-5".to_owned(), some("openai")),
+                ("claude-haiku-4-5".to_owned(), some("anthropic")),
+                ("unknown".to_owned(), None),
+                ("gemini-2.5-pro".to_owned(), some("google")),
+            ]
+        );
+        assert_eq!(scan.turns[4].session, 2);
+    }
+
+    #[test]
+    fn the_current_model_survives_a_refresh_that_resumes_mid_file() {
+        let first = [
+            header("s1", "/a"),
+            r#"{"type":"model_change","provider":"openai","modelId":"gpt-5"}"#.to_owned(),
+        ]
+        .join("\n")
+            + "\n";
+        let mut scan = scan_text(&first);
+        // The reading is kept (as the cache keeps it: serialised) and goes on.
+        let kept: FileScan = serde_json::from_str(&serde_json::to_string(&scan).unwrap()).unwrap();
+        scan = kept;
+        scan.line(compaction("c1", 5).as_bytes());
+        assert_eq!(
+            models(&scan),
+            [("gpt-5".to_owned(), Some("openai".to_owned()))]
         );
     }
 }

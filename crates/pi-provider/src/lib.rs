@@ -1,12 +1,14 @@
 //! The openusage provider for Pi and its Oh My Pi fork.
 //!
-//! Reads the JSONL session transcripts both agents keep under
-//! `~/.pi/agent/sessions` and `~/.omp/agent/sessions` and turns every
-//! assistant turn's recorded usage into a snapshot, counting turns copied by
-//! forks once. The behaviour is specified in `docs/providers/pi.md`.
+//! Reads the JSONL session transcripts both agents keep (under
+//! `~/.pi/agent/sessions`, `~/.omp/agent/sessions` and the other places
+//! [`roots`] lists) and turns every usage record (assistant turns, tool
+//! results, summaries, side calls) into a snapshot, counting records copied
+//! by forks once. The behaviour is specified in `docs/providers/pi.md`.
 //!
 //! - [`roots`]: where sessions are found;
 //! - [`entry`]: what one line means;
+//! - [`turn`]: a usage record, and its identity across copies;
 //! - [`file`](mod@file): one file into sessions and turns;
 //! - [`count`]: turns across files, copies once;
 //! - this module: the [`FileAgent`] that wires them into a provider.
@@ -15,20 +17,22 @@ pub mod count;
 pub mod entry;
 pub mod file;
 pub mod roots;
+pub mod turn;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
-use openusage_core::{Env, FileAccount, FileAgent};
+use openusage_core::{Env, FileAccount, FileAgent, Root, Zone};
 
 /// The Pi / Oh My Pi provider.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PiProvider;
 
-/// A Pi account: `extra.sessions_dir` (when set, the only root read) and
-/// what it remembers of its files.
+/// A Pi account: `extra.sessions_dir` (when set, read instead of the
+/// default roots), `extra.extra_dirs` (read as well) and what it remembers
+/// of its files.
 pub type PiAccount = FileAccount<file::FileScan>;
 
 impl FileAgent for PiProvider {
@@ -40,7 +44,7 @@ impl FileAgent for PiProvider {
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
 
-    fn default_roots(&self, env: &Env) -> Vec<PathBuf> {
+    fn default_roots(&self, env: &Env) -> Vec<Root> {
         roots::default_roots(env)
     }
 
@@ -48,8 +52,8 @@ impl FileAgent for PiProvider {
         file::FileScan::new(path)
     }
 
-    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>) -> Counted {
-        count::count(scans.iter().map(|s| &**s), now)
+    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>, zone: Zone) -> Counted {
+        count::count(scans.iter().map(|s| &**s), now, zone)
     }
 }
 

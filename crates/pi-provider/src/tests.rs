@@ -2,7 +2,7 @@
 //! over small trees written to a temporary home.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
 use openusage_core::{FixedClock, MetricValue, Status, Tool};

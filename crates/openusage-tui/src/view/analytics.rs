@@ -119,8 +119,11 @@ impl Chart<'_> {
     }
 }
 
-fn cost(c: Option<f64>) -> String {
-    c.map(humanize::usd).unwrap_or_else(|| "–".to_owned())
+fn cost(r: &Row) -> String {
+    match r.cost {
+        None => "–".to_owned(),
+        Some(_) => humanize::cost(r.cost, r.unpriced),
+    }
 }
 
 fn models(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
@@ -148,12 +151,19 @@ fn models(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
                 humanize::count(r.cache_read),
                 humanize::count(r.cache_write),
                 r.requests.to_string(),
-                cost(r.cost),
+                cost(r),
                 percent(r.tokens, total),
             ]
         })
         .collect::<Vec<_>>();
-    table::lines(&columns, &cells, width)
+    let mut lines = table::lines(&columns, &cells, width);
+    if rows.iter().any(|r| r.unpriced > 0) {
+        lines.push(Line::styled(
+            "* or unpriced: some requests were recorded at $0 with tokens used (no price known)",
+            Style::new().fg(Color::Gray),
+        ));
+    }
+    lines
 }
 
 fn workspaces(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
@@ -171,7 +181,7 @@ fn workspaces(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
                 clean(&r.name),
                 humanize::count(r.tokens),
                 r.requests.to_string(),
-                cost(r.cost),
+                cost(r),
                 percent(r.tokens, total),
             ]
         })

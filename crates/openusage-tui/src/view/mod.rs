@@ -38,9 +38,10 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         let accounts =
             openusage_core::humanize::plural(snapshots.len() as u64, "account", "accounts");
         spans.push(Span::raw(format!(" · {accounts}")));
-        if let Some(at) = snapshots.iter().map(|s| s.timestamp).max() {
+        if let Some(latest) = snapshots.iter().max_by_key(|s| s.timestamp) {
+            let zone = latest.zone();
             spans.push(Span::styled(
-                format!(" · as of {}", at.format("%Y-%m-%d %H:%M UTC")),
+                format!(" · as of {} {zone}", zone.wall_clock(latest.timestamp)),
                 Style::new().fg(Color::Gray),
             ));
         }

@@ -114,12 +114,17 @@ pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
     split.push(format!("cache write {}", h("total_cache_write")));
     out.extend(wrap(Some(""), &split, width, Style::new().fg(Color::Gray)));
     if let Some(m) = s.metrics.get("total_cost_usd") {
-        out.extend(wrap(
-            Some("Cost"),
-            &[format!("{} recorded", humanize::usd(m.used.as_f64()))],
-            width,
-            Style::new(),
-        ));
+        let mut cost = vec![format!("{} recorded", humanize::usd(m.used.as_f64()))];
+        // Requests recorded at $0 with tokens used had no price: their cost
+        // is unknown, and saying so keeps the total from reading as complete.
+        if let Some(u) = s.metrics.get("unpriced_requests") {
+            let n = u.used.as_f64() as u64;
+            cost.push(format!(
+                "{} unpriced",
+                humanize::plural(n, "request", "requests")
+            ));
+        }
+        out.extend(wrap(Some("Cost"), &cost, width, Style::new()));
     }
     out.push(sparkline(s, width));
     if let Some(dropped) = dropped(s) {
@@ -178,7 +183,7 @@ fn hard_wrap(line: &str, width: usize) -> Vec<String> {
 }
 
 fn sparkline(s: &Snapshot, width: usize) -> Line<'static> {
-    let today = s.timestamp.date_naive();
+    let today = s.today();
     let by_day: BTreeMap<_, _> = s
         .daily_series
         .get("tokens")

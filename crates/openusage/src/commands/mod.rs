@@ -1,13 +1,15 @@
 //! One module per subcommand; each returns its whole output as a string.
 
 mod detect;
+mod report;
 mod snapshot;
 mod view;
 
 use std::path::{Path, PathBuf};
 
 use openusage_core::{
-    Account, Clock, Env, FixedClock, Progress, Registry, Settings, Snapshot, SystemClock, settings,
+    Account, Clock, Collected, Env, FixedClock, Progress, Registry, Settings, SystemClock, Zone,
+    settings,
 };
 
 use openusage_tui::Page;
@@ -21,6 +23,8 @@ pub struct Context<'a> {
     pub registry: Registry,
     pub settings: Settings,
     pub clock: Box<dyn Clock>,
+    /// Where days start: `--timezone`, else the settings', else UTC.
+    pub zone: Zone,
     /// Where accounts keep their readings between runs; `None` with `--no-cache`.
     pub cache_dir: Option<PathBuf>,
 }
@@ -41,6 +45,7 @@ pub fn run(cli: &Cli, env: &Env) -> Result<String, Failure> {
         Some(Command::Snapshot { json, provider }) => {
             snapshot::run(&ctx, *json, provider.as_deref())
         }
+        Some(Command::Report(r)) => report::run(&ctx, r),
         Some(Command::Dashboard(v)) => view::run(ctx, Page::Dashboard, v),
         Some(Command::Analytics(v)) => view::run(ctx, Page::Analytics, v),
         None => view::run(ctx, Page::Dashboard, &View::default()),
@@ -82,6 +87,12 @@ fn context<'a>(cli: &Cli, env: &'a Env) -> Result<Context<'a>, Failure> {
         Some(now) => Box::new(FixedClock(now)),
         None => Box::new(SystemClock),
     };
+    let zone = match &cli.global.timezone {
+        Some(name) => {
+            Zone::parse(name, env).map_err(|e| Failure::Usage(format!("--timezone: {e}")))?
+        }
+        None => settings.zone(env),
+    };
     let cache_dir = match cli.global.no_cache {
         true => None,
         false => env.cache_dir().map(|d| d.join("openusage")),
@@ -91,6 +102,7 @@ fn context<'a>(cli: &Cli, env: &'a Env) -> Result<Context<'a>, Failure> {
         registry: providers::registry(),
         settings,
         clock,
+        zone,
         cache_dir,
     })
 }
@@ -98,17 +110,17 @@ fn context<'a>(cli: &Cli, env: &'a Env) -> Result<Context<'a>, Failure> {
 /// Collects every account once, then saves what they learnt for the next
 /// run. A cache that cannot be written costs speed next time, not this
 /// output: it is mentioned on stderr and the command goes on.
-pub fn collect_once(ctx: &Context<'_>, accounts: &[Account]) -> Vec<Snapshot> {
+pub fn collect_once(ctx: &Context<'_>, accounts: &[Account]) -> Vec<Collected> {
     let progress = Progress::default();
     let dir = ctx.cache_dir.as_deref();
-    let snapshots = accounts
+    let collected = accounts
         .iter()
-        .map(|a| a.collect(ctx.env, ctx.clock.as_ref(), &progress, dir))
+        .map(|a| a.collect(ctx.env, ctx.clock.as_ref(), ctx.zone, &progress, dir))
         .collect();
     if let Some(dir) = dir {
         save_all(accounts, dir);
     }
-    snapshots
+    collected
 }
 
 /// Saves every account's readings under `dir`.

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use openusage_core::{Account, Clock, Env, Progress, Snapshot};
+use openusage_core::{Account, Clock, Env, Progress, Snapshot, Zone};
 use openusage_tui::{App, Options, Page, Source, live, once};
 
 use super::{Context, accounts_for, collect_once, save_all};
@@ -19,7 +19,10 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
     let accounts = accounts_for(&ctx, view.provider.as_deref())?;
     let stdout_is_terminal = std::io::stdout().is_terminal();
     if view.once || !stdout_is_terminal {
-        let snapshots = collect_once(&ctx, &accounts);
+        let snapshots = collect_once(&ctx, &accounts)
+            .into_iter()
+            .map(|c| c.snapshot)
+            .collect();
         let from_terminal = stdout_is_terminal.then(live::terminal_width).flatten();
         let width = view.width.or(from_terminal).unwrap_or(DEFAULT_WIDTH);
         let color = stdout_is_terminal && ctx.env.var("NO_COLOR").is_none();
@@ -37,6 +40,7 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
         accounts,
         env: ctx.env.clone(),
         clock: ctx.clock,
+        zone: ctx.zone,
         cache_dir: ctx.cache_dir,
     };
     live::run(source, options).map_err(|e| Failure::Runtime(format!("terminal: {e}")))?;
@@ -50,6 +54,7 @@ struct Accounts {
     accounts: Vec<Account>,
     env: Env,
     clock: Box<dyn Clock>,
+    zone: Zone,
     cache_dir: Option<PathBuf>,
 }
 
@@ -59,7 +64,10 @@ impl Source for Accounts {
         let clock = self.clock.as_ref();
         self.accounts
             .iter()
-            .map(|a| a.collect(&self.env, clock, progress, dir))
+            .map(|a| {
+                a.collect(&self.env, clock, self.zone, progress, dir)
+                    .snapshot
+            })
             .collect()
     }
 

@@ -1,0 +1,357 @@
+//! `openusage report daily|weekly|monthly|session`: usage per period or per
+//! session, as an aligned table or JSON, from the same collection the
+//! snapshots come from.
+
+use chrono::Weekday;
+use openusage_core::aggregate::Usage;
+use openusage_core::humanize::{self, grouped};
+use openusage_core::report::{self, Period, PeriodReport, Range, SessionReport, Source, Sums};
+use openusage_core::{Collected, SCHEMA_VERSION, Status};
+use openusage_tui::text::clean;
+use serde_json::{Map, Value, json};
+
+use super::{Context, accounts_for, collect_once};
+use crate::Failure;
+use crate::cli::{Report, ReportBy, WeekStart};
+use crate::terminal::table_aligned;
+
+pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String, Failure> {
+    let range = Range {
+        since: args.since,
+        until: args.until,
+    };
+    if let (Some(since), Some(until)) = (range.since, range.until) {
+        if since > until {
+            return Err(Failure::Usage(format!(
+                "--since {since} is after --until {until}"
+            )));
+        }
+    }
+    let collected = collect_once(ctx, &accounts_for(ctx, args.provider.as_deref())?);
+    let sources: Vec<Source<'_>> = collected
+        .iter()
+        .map(|c| Source {
+            provider_id: &c.snapshot.provider_id,
+            account_id: &c.snapshot.account_id,
+            ledger: &c.ledger,
+        })
+        .collect();
+    let head = Head { ctx, args, range };
+    let out = match period(args) {
+        Some(period) => {
+            let report = report::by_period(&sources, period, range, args.breakdown);
+            match args.json {
+                true => head.json(periods_json(&report)),
+                false => Ok(periods_table(&head, &report)),
+            }
+        }
+        None => {
+            let report = report::by_session(&sources, range, args.breakdown);
+            match args.json {
+                true => head.json(sessions_json(&report)),
+                false => Ok(sessions_table(&head, &report)),
+            }
+        }
+    }?;
+    Ok(out + &notes(&collected, args.json))
+}
+
+fn period(args: &Report) -> Option<Period> {
+    match args.by {
+        ReportBy::Daily => Some(Period::Day),
+        ReportBy::Weekly => Some(Period::Week(match args.week_start {
+            WeekStart::Monday => Weekday::Mon,
+            WeekStart::Sunday => Weekday::Sun,
+        })),
+        ReportBy::Monthly => Some(Period::Month),
+        ReportBy::Session => None,
+    }
+}
+
+/// What every report says about itself.
+struct Head<'a> {
+    ctx: &'a Context<'a>,
+    args: &'a Report,
+    range: Range,
+}
+
+impl Head<'_> {
+    fn name(&self) -> &'static str {
+        match self.args.by {
+            ReportBy::Daily => "daily",
+            ReportBy::Weekly => "weekly",
+            ReportBy::Monthly => "monthly",
+            ReportBy::Session => "session",
+        }
+    }
+
+    /// `Daily usage · UTC · 2026-11-01 to 2026-11-20`.
+    fn title(&self) -> String {
+        let what = match self.args.by {
+            ReportBy::Daily => "Daily usage".to_owned(),
+            ReportBy::Weekly => format!("Weekly usage (weeks start {:?})", self.args.week_start),
+            ReportBy::Monthly => "Monthly usage".to_owned(),
+            ReportBy::Session => "Sessions, newest first".to_owned(),
+        };
+        let mut title = format!("{what} · {}", self.ctx.zone);
+        match (self.range.since, self.range.until) {
+            (Some(s), Some(u)) => title.push_str(&format!(" · {s} to {u}")),
+            (Some(s), None) => title.push_str(&format!(" · from {s}")),
+            (None, Some(u)) => title.push_str(&format!(" · until {u}")),
+            (None, None) => {}
+        }
+        title
+    }
+
+    fn json(&self, body: Map<String, Value>) -> Result<String, Failure> {
+        let mut doc = Map::new();
+        doc.insert("schema_version".into(), json!(SCHEMA_VERSION));
+        doc.insert("generated_at".into(), json!(self.ctx.clock.now()));
+        doc.insert("report".into(), json!(self.name()));
+        doc.insert("timezone".into(), json!(self.ctx.zone.name()));
+        doc.insert("since".into(), json!(self.range.since));
+        doc.insert("until".into(), json!(self.range.until));
+        if self.args.by == ReportBy::Weekly {
+            let start = format!("{:?}", self.args.week_start).to_lowercase();
+            doc.insert("week_start".into(), json!(start));
+        }
+        doc.extend(body);
+        crate::json_out::to_string_pretty(&doc)
+            .map(|text| text + "\n")
+            .map_err(|e| Failure::Runtime(format!("cannot encode the report as JSON: {e}")))
+    }
+}
+
+/// The token and cost columns of one row.
+fn usage_cells(usage: &Usage) -> Vec<String> {
+    let t = &usage.tokens;
+    vec![
+        grouped(t.input),
+        grouped(t.output),
+        grouped(t.cache_read),
+        grouped(t.cache_write),
+        grouped(t.total()),
+        cost_cell(usage),
+    ]
+}
+
+fn cost_cell(usage: &Usage) -> String {
+    humanize::cost(usage.cost_usd, usage.unpriced)
+}
+
+const USAGE_HEADS: [&str; 6] = [
+    "INPUT",
+    "OUTPUT",
+    "CACHE READ",
+    "CACHE WRITE",
+    "TOTAL",
+    "COST",
+];
+
+/// The model rows under a row, indented.
+fn model_rows(sums: &Sums, lead: usize, rows: &mut Vec<Vec<String>>) {
+    for (name, usage) in &sums.models {
+        let label = match &name.upstream_provider {
+            Some(p) => format!("  {} ({})", clean(&name.model), clean(p)),
+            None => format!("  {}", clean(&name.model)),
+        };
+        let mut row = vec![label];
+        row.extend(std::iter::repeat_n(String::new(), lead));
+        row.extend(usage_cells(usage));
+        rows.push(row);
+    }
+}
+
+fn periods_table(head: &Head<'_>, report: &PeriodReport) -> String {
+    let first = match head.args.by {
+        ReportBy::Weekly => "WEEK OF",
+        ReportBy::Monthly => "MONTH",
+        _ => "DATE",
+    };
+    let mut rows = vec![
+        [first, "SESSIONS"]
+            .into_iter()
+            .chain(USAGE_HEADS)
+            .map(String::from)
+            .collect(),
+    ];
+    for row in &report.rows {
+        let mut cells = vec![row.label.clone(), grouped(row.sums.sessions)];
+        cells.extend(usage_cells(&row.sums.usage));
+        rows.push(cells);
+        model_rows(&row.sums, 1, &mut rows);
+    }
+    let mut total = vec!["TOTAL".to_owned(), grouped(report.total.sessions)];
+    total.extend(usage_cells(&report.total.usage));
+    rows.push(total);
+    finish(head, rows, &[1, 2, 3, 4, 5, 6, 7], &report.total)
+}
+
+fn sessions_table(head: &Head<'_>, report: &SessionReport) -> String {
+    let zone = head.ctx.zone;
+    let mut rows = vec![
+        [
+            "LAST ACTIVITY",
+            "FIRST ACTIVITY",
+            "AGENT",
+            "SESSION",
+            "WORKSPACE",
+            "TURNS",
+        ]
+        .into_iter()
+        .chain(USAGE_HEADS)
+        .map(String::from)
+        .collect(),
+    ];
+    for row in &report.rows {
+        let mut cells = vec![
+            zone.wall_clock(row.last),
+            zone.wall_clock(row.first),
+            clean(&row.provider_id),
+            clean(&row.session_id),
+            row.workspace
+                .as_deref()
+                .map_or_else(|| "-".to_owned(), clean),
+            grouped(row.sums.usage.requests),
+        ];
+        cells.extend(usage_cells(&row.sums.usage));
+        rows.push(cells);
+        model_rows(&row.sums, 5, &mut rows);
+    }
+    let sessions = openusage_core::humanize::plural(report.total.sessions, "session", "sessions");
+    let mut total = vec![format!("TOTAL ({sessions})")];
+    total.extend(std::iter::repeat_n(String::new(), 4));
+    total.push(grouped(report.total.usage.requests));
+    total.extend(usage_cells(&report.total.usage));
+    rows.push(total);
+    finish(head, rows, &[5, 6, 7, 8, 9, 10, 11], &report.total)
+}
+
+/// Title, table (without the cost column when no cost was recorded) and
+/// the footnote on unpriced requests.
+fn finish(head: &Head<'_>, mut rows: Vec<Vec<String>>, right: &[usize], total: &Sums) -> String {
+    if total.usage.requests == 0 {
+        return format!("{}\nNo usage recorded in this range.\n", head.title());
+    }
+    if total.usage.cost_usd.is_none() {
+        rows.iter_mut().for_each(|r| {
+            r.pop();
+        });
+    }
+    let mut out = format!("{}\n\n{}", head.title(), table_aligned(&rows, right));
+    if total.usage.unpriced > 0 {
+        out.push_str(&format!(
+            "\n* {} unpriced: recorded at $0 with tokens used (no price was known), so not in the cost.\n",
+            openusage_core::humanize::plural(total.usage.unpriced, "request", "requests")
+        ));
+    }
+    out
+}
+
+/// Accounts that could not be read fully, so a report is never silently
+/// short: on stderr for JSON, under the table otherwise.
+fn notes(collected: &[Collected], json: bool) -> String {
+    let mut out = String::new();
+    for c in collected.iter().filter(|c| c.snapshot.status != Status::Ok) {
+        let line = format!(
+            "note: {} ({}): {}\n",
+            clean(&c.snapshot.account_id),
+            clean(&c.snapshot.provider_id),
+            clean(&c.snapshot.message)
+        );
+        match json {
+            true => eprint!("openusage: {line}"),
+            false => out.push_str(&line),
+        }
+    }
+    if !json && !out.is_empty() {
+        out.insert(0, '\n');
+    }
+    out
+}
+
+fn usage_json(usage: &Usage) -> Map<String, Value> {
+    let t = &usage.tokens;
+    let mut m = Map::new();
+    m.insert("requests".into(), json!(usage.requests));
+    m.insert("input_tokens".into(), json!(t.input));
+    m.insert("output_tokens".into(), json!(t.output));
+    m.insert("cache_read_tokens".into(), json!(t.cache_read));
+    m.insert("cache_write_tokens".into(), json!(t.cache_write));
+    m.insert("total_tokens".into(), json!(t.total()));
+    if let Some(cost) = usage.cost_usd {
+        m.insert("cost_usd".into(), json!(cost));
+    }
+    if usage.unpriced > 0 {
+        m.insert("unpriced_requests".into(), json!(usage.unpriced));
+    }
+    m
+}
+
+/// Sessions, usage and (with a breakdown) the models.
+fn sums_json(sums: &Sums) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("sessions".into(), json!(sums.sessions));
+    m.extend(usage_json(&sums.usage));
+    if !sums.models.is_empty() {
+        let models: Vec<Value> = sums
+            .models
+            .iter()
+            .map(|(name, usage)| {
+                let mut m = Map::new();
+                m.insert("model".into(), json!(name.model));
+                if let Some(p) = &name.upstream_provider {
+                    m.insert("upstream_provider".into(), json!(p));
+                }
+                m.extend(usage_json(usage));
+                Value::Object(m)
+            })
+            .collect();
+        m.insert("models".into(), Value::Array(models));
+    }
+    m
+}
+
+fn periods_json(report: &PeriodReport) -> Map<String, Value> {
+    let rows: Vec<Value> = report
+        .rows
+        .iter()
+        .map(|row| {
+            let mut m = Map::new();
+            m.insert("period".into(), json!(row.label));
+            m.insert("start".into(), json!(row.start));
+            m.extend(sums_json(&row.sums));
+            Value::Object(m)
+        })
+        .collect();
+    let mut body = Map::new();
+    body.insert("rows".into(), Value::Array(rows));
+    body.insert("total".into(), Value::Object(sums_json(&report.total)));
+    body
+}
+
+fn sessions_json(report: &SessionReport) -> Map<String, Value> {
+    let rows: Vec<Value> = report
+        .rows
+        .iter()
+        .map(|row| {
+            let mut m = Map::new();
+            m.insert("provider_id".into(), json!(row.provider_id));
+            m.insert("account_id".into(), json!(row.account_id));
+            m.insert("session_id".into(), json!(row.session_id));
+            if let Some(w) = &row.workspace {
+                m.insert("workspace_label".into(), json!(w));
+            }
+            m.insert("first_activity".into(), json!(row.first));
+            m.insert("last_activity".into(), json!(row.last));
+            let mut sums = sums_json(&row.sums);
+            sums.remove("sessions");
+            m.extend(sums);
+            Value::Object(m)
+        })
+        .collect();
+    let mut body = Map::new();
+    body.insert("rows".into(), Value::Array(rows));
+    body.insert("total".into(), Value::Object(sums_json(&report.total)));
+    body
+}
