@@ -152,10 +152,10 @@ fn the_dashboard_refreshes_on_a_timer_from_the_settings() {
     let (home, command) = dashboard_on_fixture_copy(tmp.path());
     write_settings(&home, r#"{"ui":{"refresh_interval_seconds":1}}"#);
     let tmux = Tmux::start(120, 40, &command);
-    tmux.wait_for("the first load", |s| s.contains("508.3k total"));
+    tmux.wait_for("the first load", |s| s.contains("968.9k total"));
     append_turn(&home);
     // No key pressed: the one-second timer picks the new turn up.
-    tmux.wait_for("the timed refresh", |s| s.contains("1.5M total"));
+    tmux.wait_for("the timed refresh", |s| s.contains("2M total"));
     tmux.keys("q");
 }
 
@@ -172,16 +172,16 @@ fn the_dashboard_refreshes_on_r_and_quits_cleanly_on_q() {
 
     // The fixture's hand-checked totals (fixtures/pi/EXPECTED.md).
     tmux.wait_for("the first load", |s| {
-        s.contains("19 all · 3 today · 8 in 7d") && s.contains("508.3k total")
+        s.contains("23 all · 3 today · 11 in 7d") && s.contains("968.9k total")
     });
 
     // The timer is an hour away: what changes now is `r`'s doing.
     append_turn(&home);
     tmux.keys("r");
-    // 508,293 + 1,000,000 tokens; C1 now also active today; $1.28 + $1.50.
-    let screen = tmux.wait_for("the refreshed totals", |s| s.contains("1.5M total"));
-    assert!(screen.contains("19 all · 4 today · 8 in 7d"), "{screen}");
-    assert!(screen.contains("$2.78 recorded"), "{screen}");
+    // 968,899 + 1,000,000 tokens; C1 now also active today; $2.67 + $1.50.
+    let screen = tmux.wait_for("the refreshed totals", |s| s.contains("2M total"));
+    assert!(screen.contains("23 all · 4 today · 11 in 7d"), "{screen}");
+    assert!(screen.contains("$4.17 recorded"), "{screen}");
 
     tmux.keys("Tab");
     tmux.wait_for("the analytics page", |s| {

@@ -27,5 +27,8 @@ fn the_usage_page_shows_what_the_program_prints() {
         pretty_assertions::assert_eq!(out, body, "docs/usage.md capture `{args}` is out of date");
         checked += 1;
     }
-    assert_eq!(checked, 2, "the dashboard and the analytics captures");
+    assert_eq!(
+        checked, 6,
+        "the dashboard, analytics and four report captures"
+    );
 }

@@ -47,11 +47,11 @@ fn the_summary_line_matches_the_json_message() {
             "pi",
             "pi",
             "ok",
-            "19",
+            "23",
             "sessions,",
-            "508.3k",
+            "968.9k",
             "tokens,",
-            "$1.28"
+            "$2.67"
         ])
     );
 }
