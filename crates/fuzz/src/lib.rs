@@ -1,0 +1,116 @@
+//! The fuzz targets of openusage: each provider's session-file reader fed
+//! arbitrary bytes, then counted, summarised and reported, with the
+//! invariants that must hold for any input checked. A broken invariant
+//! panics, which is what a fuzzer looks for.
+//!
+//! The same functions run in two harnesses, so a target is written once:
+//! - `fuzz/` (cargo-fuzz, nightly): `cargo +nightly fuzz run pi`, for as long
+//!   as you like (see docs/reliability.md);
+//! - `tests/bounded.rs` (stable, in `cargo test`): a few thousand inputs made
+//!   by mutating the fixtures' real lines, so CI always fuzzes a little.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use openusage_core::Zone;
+use openusage_core::aggregate::Counted;
+use openusage_core::ledger::Ledger;
+use openusage_core::report::{self, Period, Range, Source};
+use openusage_core::snapshot::{MetricValue, Snapshot, Status};
+
+/// The instant every target counts at.
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_795_176_000, 0).unwrap_or_default()
+}
+
+/// Reads `data` as one Pi / Oh My Pi transcript and checks the invariants.
+pub fn pi(data: &[u8]) {
+    let Ok(scan) = pi_provider::file::scan_reader(Path::new("/f.jsonl"), data, now()) else {
+        return;
+    };
+    let turns = scan.turns.len() as u64;
+    let counted = pi_provider::count::count([&scan], now(), Zone::Utc);
+    assert!(counted.counted <= turns, "more turns counted than read");
+    check(counted, lines(data));
+}
+
+/// Reads `data` as one Codex rollout and checks the invariants.
+pub fn codex(data: &[u8]) {
+    let Ok(scan) = codex_provider::file::scan_reader(Path::new("/f.jsonl"), data, now()) else {
+        return;
+    };
+    check(
+        codex_provider::count::count([&scan], now(), Zone::Utc),
+        lines(data),
+    );
+}
+
+/// Reads `data` as one Claude Code transcript and checks the invariants.
+pub fn claude(data: &[u8]) {
+    let Ok(scan) = claude_code_provider::file::scan_reader(Path::new("/f.jsonl"), data, now())
+    else {
+        return;
+    };
+    check(
+        claude_code_provider::count::count([&scan], now(), Zone::Utc),
+        lines(data),
+    );
+}
+
+fn lines(data: &[u8]) -> u64 {
+    data.split(|&b| b == b'\n').count() as u64
+}
+
+/// What holds for every input: at most one record per line; the snapshot's
+/// parts agree with each other (totals, per-model rows, kinds, daily
+/// series); costs are finite and never negative; and a report over the
+/// ledger has the snapshot's totals.
+fn check(counted: Counted, lines: u64) {
+    assert!(counted.counted <= lines, "more records than lines");
+    let records = counted.counted;
+    let mut snapshot = Snapshot::new("p", "a", now(), Status::Ok, "");
+    let ledger = counted.aggregator.fill(&mut snapshot);
+    let metric = |name: &str| snapshot.metrics.get(name).map(|m| m.used);
+    let count = |name: &str| match metric(name) {
+        Some(MetricValue::Count(n)) => n,
+        _ => 0,
+    };
+    let total = count("total_tokens");
+    let parts = [
+        "total_input_tokens",
+        "total_output_tokens",
+        "total_cache_read",
+        "total_cache_write",
+    ];
+    let sum = parts.iter().fold(0u64, |s, p| s.saturating_add(count(p)));
+    assert_eq!(total, sum, "total is not the sum of the buckets");
+    if let Some(MetricValue::Amount(cost)) = metric("total_cost_usd") {
+        assert!(cost.is_finite() && cost >= 0.0, "cost {cost}");
+    }
+    let requests: u64 = snapshot.model_usage.iter().map(|m| m.requests).sum();
+    assert_eq!(requests, records, "model rows do not add up to the records");
+    let by_kind: u64 = snapshot.usage_by_kind.iter().map(|k| k.requests).sum();
+    assert_eq!(by_kind, records, "kinds do not add up to the records");
+    let daily = snapshot.daily_series.get("tokens").into_iter().flatten();
+    let daily_total = daily.fold(0u64, |s, p| s.saturating_add(p.value));
+    assert_eq!(
+        daily_total, total,
+        "daily tokens do not add up to the total"
+    );
+    assert!(count("sessions_today") <= count("total_sessions"));
+    assert!(count("sessions_7d") <= count("total_sessions"));
+    check_report(&ledger, total, records, count("total_sessions"));
+}
+
+fn check_report(ledger: &Ledger, total: u64, records: u64, sessions: u64) {
+    let source = Source {
+        provider_id: "p",
+        account_id: "a",
+        ledger,
+    };
+    let report = report::by_period(&[source], Period::Month, Range::default(), true);
+    let sums = &report.total;
+    assert_eq!(sums.usage.tokens.total(), total, "report tokens");
+    assert_eq!(sums.usage.requests, records, "report requests");
+    assert_eq!(sums.sessions, sessions, "report sessions");
+}
