@@ -190,7 +190,9 @@ fn the_dashboard_refreshes_on_r_and_quits_cleanly_on_q() {
 
     tmux.keys("q");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !exit_file.exists() {
+    // The shell creates the file before `echo` fills it: wait for the line.
+    let exit_line = || std::fs::read_to_string(&exit_file).unwrap_or_default();
+    while !exit_line().ends_with('\n') {
         assert!(
             Instant::now() < deadline,
             "the dashboard did not exit on q:\n{}",
@@ -198,10 +200,7 @@ fn the_dashboard_refreshes_on_r_and_quits_cleanly_on_q() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(
-        std::fs::read_to_string(&exit_file).unwrap().trim(),
-        "EXIT:0"
-    );
+    assert_eq!(exit_line().trim(), "EXIT:0");
     assert_eq!(
         tmux.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"])
             .trim(),

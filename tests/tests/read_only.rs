@@ -17,6 +17,8 @@ const COMMANDS: &[&[&str]] = &[
     &["snapshot", "--json"],
     &["dashboard", "--once", "--width", "100"],
     &["analytics", "--once", "--width", "100"],
+    &["report", "daily"],
+    &["report", "session", "--json", "--breakdown"],
 ];
 
 /// Every fixture home, with the settings file it is read with (if any).
