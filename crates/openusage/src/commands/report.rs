@@ -312,46 +312,39 @@ fn sums_json(sums: &Sums) -> Map<String, Value> {
     m
 }
 
-fn periods_json(report: &PeriodReport) -> Map<String, Value> {
-    let rows: Vec<Value> = report
-        .rows
-        .iter()
-        .map(|row| {
-            let mut m = Map::new();
-            m.insert("period".into(), json!(row.label));
-            m.insert("start".into(), json!(row.start));
-            m.extend(sums_json(&row.sums));
-            Value::Object(m)
-        })
-        .collect();
+/// `rows`, each with what `row` says of it, and the `total`.
+fn body<R>(rows: &[R], total: &Sums, row: impl Fn(&R) -> Map<String, Value>) -> Map<String, Value> {
+    let rows = rows.iter().map(|r| Value::Object(row(r))).collect();
     let mut body = Map::new();
     body.insert("rows".into(), Value::Array(rows));
-    body.insert("total".into(), Value::Object(sums_json(&report.total)));
+    body.insert("total".into(), Value::Object(sums_json(total)));
     body
 }
 
+fn periods_json(report: &PeriodReport) -> Map<String, Value> {
+    body(&report.rows, &report.total, |row| {
+        let mut m = Map::new();
+        m.insert("period".into(), json!(row.label));
+        m.insert("start".into(), json!(row.start));
+        m.extend(sums_json(&row.sums));
+        m
+    })
+}
+
 fn sessions_json(report: &SessionReport) -> Map<String, Value> {
-    let rows: Vec<Value> = report
-        .rows
-        .iter()
-        .map(|row| {
-            let mut m = Map::new();
-            m.insert("provider_id".into(), json!(row.provider_id));
-            m.insert("account_id".into(), json!(row.account_id));
-            m.insert("session_id".into(), json!(row.session_id));
-            if let Some(w) = &row.workspace {
-                m.insert("workspace_label".into(), json!(w));
-            }
-            m.insert("first_activity".into(), json!(row.first));
-            m.insert("last_activity".into(), json!(row.last));
-            let mut sums = sums_json(&row.sums);
-            sums.remove("sessions");
-            m.extend(sums);
-            Value::Object(m)
-        })
-        .collect();
-    let mut body = Map::new();
-    body.insert("rows".into(), Value::Array(rows));
-    body.insert("total".into(), Value::Object(sums_json(&report.total)));
-    body
+    body(&report.rows, &report.total, |row| {
+        let mut m = Map::new();
+        m.insert("provider_id".into(), json!(row.provider_id));
+        m.insert("account_id".into(), json!(row.account_id));
+        m.insert("session_id".into(), json!(row.session_id));
+        if let Some(w) = &row.workspace {
+            m.insert("workspace_label".into(), json!(w));
+        }
+        m.insert("first_activity".into(), json!(row.first));
+        m.insert("last_activity".into(), json!(row.last));
+        let mut sums = sums_json(&row.sums);
+        sums.remove("sessions");
+        m.extend(sums);
+        m
+    })
 }
