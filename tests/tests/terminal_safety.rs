@@ -22,7 +22,7 @@ fn hostile_names_print_inert_everywhere() {
     let dir = home.path().join(".pi/agent/sessions/--x--");
     fs::create_dir_all(&dir).unwrap();
     // JSON escapes as Pi would write them: ESC, BEL, CR, RLO.
-    let header = r#"{"type":"session","version":3,"id":"s1","timestamp":"2026-11-20T08:00:00.000Z","cwd":"/home/a/evil\u001b]0;owned\u0007\r\u202ecod"}"#;
+    let header = r#"{"type":"session","version":3,"id":"s1\u001b[5m","timestamp":"2026-11-20T08:00:00.000Z","cwd":"/home/a/evil\u001b]0;owned\u0007\r\u202ecod"}"#;
     let turn = r#"{"type":"message","id":"a1","timestamp":"2026-11-20T08:00:05.000Z","message":{"role":"assistant","provider":"prov\u001b[2J","model":"mod\u001b[31mel\u202e","usage":{"input":1000,"output":500}}}"#;
     fs::write(dir.join("s.jsonl"), format!("{header}\n{turn}\n")).unwrap();
     for args in [
@@ -31,6 +31,8 @@ fn hostile_names_print_inert_everywhere() {
         &["analytics", "--once", "--width", "60"][..],
         &["snapshot"][..],
         &["detect"][..],
+        &["report", "session", "--breakdown"][..],
+        &["report", "daily", "--breakdown"][..],
     ] {
         let (code, out, err) = run(openusage(home.path()).args(["--now", NOW]).args(args));
         assert_eq!(code, 0, "{args:?}: {err}");
@@ -50,6 +52,21 @@ fn hostile_names_print_inert_everywhere() {
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(
         doc["snapshots"][0]["model_usage"][0]["raw_model_id"],
+        "mod\u{1b}[31mel\u{202e}"
+    );
+    let (_, json, _) = run(openusage(home.path()).args([
+        "--now",
+        NOW,
+        "report",
+        "session",
+        "--json",
+        "--breakdown",
+    ]));
+    assert!(!json.chars().any(acts_on_a_terminal), "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["rows"][0]["session_id"], "s1\u{1b}[5m");
+    assert_eq!(
+        doc["rows"][0]["models"][0]["model"],
         "mod\u{1b}[31mel\u{202e}"
     );
 }
