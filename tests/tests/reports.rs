@@ -243,7 +243,7 @@ fn the_breakdown_splits_rows_by_model() {
 }
 
 #[test]
-fn tables_align_and_name_the_zone_and_unpriced_requests() {
+fn tables_align_and_name_the_zone_and_requests_of_unknown_cost() {
     let home = fixture("pi/home");
     let (code, out, err) =
         run(openusage(&home).args(["--now", NOW, "report", "monthly", "--since", "2026-11-01"]));
@@ -256,6 +256,13 @@ fn tables_align_and_name_the_zone_and_unpriced_requests() {
     // Every line of the table is as wide as the header (right-aligned numbers).
     assert_eq!(lines[3].len(), lines[2].len(), "{out}");
     assert!(out.contains("3 requests unpriced"), "{out}");
+    // PW:3, PW:5, PC:11, PC:12, PC:16 and F:7 (fixtures/pi/EXPECTED.md)
+    // recorded no cost, all in November: the cost cell is starred.
+    assert!(
+        out.contains("\n* 6 requests recorded no cost, so not in the cost.\n"),
+        "{out}"
+    );
+    assert!(lines[4].ends_with("$0.98*"), "{out}");
 }
 
 #[test]

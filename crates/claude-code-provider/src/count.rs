@@ -69,6 +69,8 @@ pub fn count<'a>(
         }
         counted.aggregator.add(&Record {
             kind: kind::ASSISTANT,
+            subkind: None,
+            response_model: None,
             session: r.session,
             at: r.at,
             model: r.model,

@@ -30,6 +30,8 @@ pub fn count<'a>(
             }
             counted.aggregator.add(&Record {
                 kind: kind::ASSISTANT,
+                subkind: None,
+                response_model: None,
                 session: &scan.session,
                 at: scan.when(r),
                 model: &r.model,

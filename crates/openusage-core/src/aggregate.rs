@@ -48,7 +48,7 @@ impl Tokens {
 }
 
 /// What a group of records adds up to: tokens, how many records, how many
-/// of them were unpriced, and the cost recorded.
+/// of them were unpriced or recorded no cost, and the cost recorded.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Usage {
     pub tokens: Tokens,
@@ -57,6 +57,10 @@ pub struct Usage {
     /// the agent had no price for the model (a local or custom model), so
     /// their cost is unknown, not free.
     pub unpriced: u64,
+    /// Records that used tokens and recorded no cost at all (the agent
+    /// writes none, as Codex and Claude Code, or the field is missing or
+    /// unusable): absent is not zero, so `cost_usd` does not cover them.
+    pub uncosted: u64,
     /// Sum of the recorded costs (unpriced zeros included); `None` when no
     /// record recorded one.
     pub cost_usd: Option<f64>,
@@ -67,6 +71,7 @@ impl Usage {
         self.tokens.add(&record.tokens);
         self.requests += 1;
         self.unpriced += u64::from(record.is_unpriced());
+        self.uncosted += u64::from(record.is_uncosted());
         add_cost(&mut self.cost_usd, record.cost_usd);
     }
 
@@ -75,6 +80,7 @@ impl Usage {
         self.tokens.add(&other.tokens);
         self.requests += other.requests;
         self.unpriced += other.unpriced;
+        self.uncosted += other.uncosted;
         add_cost(&mut self.cost_usd, other.cost_usd);
     }
 }
@@ -91,6 +97,12 @@ pub struct Record<'a> {
     pub workspace: Option<&'a str>,
     /// What kind of call the usage is of ([`kind`]).
     pub kind: &'static str,
+    /// What the agent itself calls the operation, when a kind carries such
+    /// a name (Pi's `usage` entries: `cache_warm`, or any later name).
+    pub subkind: Option<&'a str>,
+    /// The model that answered, when the agent records it apart from the
+    /// model asked for (a router such as `openrouter/auto`).
+    pub response_model: Option<&'a str>,
     pub tokens: Tokens,
     /// The cost the agent recorded, when it recorded one.
     pub cost_usd: Option<f64>,
@@ -100,6 +112,11 @@ impl Record<'_> {
     /// A recorded cost of exactly 0 for a record that used tokens.
     pub fn is_unpriced(&self) -> bool {
         self.cost_usd == Some(0.0) && !self.tokens.is_zero()
+    }
+
+    /// No cost recorded for a record that used tokens.
+    pub fn is_uncosted(&self) -> bool {
+        self.cost_usd.is_none() && !self.tokens.is_zero()
     }
 }
 
@@ -115,6 +132,9 @@ pub mod kind {
     pub const BRANCH_SUMMARY: &str = "branch_summary";
     /// A side call outside the conversation (Oh My Pi: titles and the like).
     pub const MODEL_USAGE: &str = "model_usage";
+    /// Usage outside any model response (Pi's `usage` entries, such as its
+    /// cache warmer's); the agent's own name for it is the record's subkind.
+    pub const USAGE: &str = "usage";
 }
 
 /// Sums records as they arrive. Feed records in a deterministic order: cost
@@ -131,9 +151,32 @@ pub struct Aggregator {
     /// Each model's number, an index into `model_usage` and the ledger's models.
     models: FxHashMap<ModelKey, u32>,
     model_usage: Vec<Usage>,
-    kinds: BTreeMap<&'static str, Usage>,
+    kinds: BTreeMap<&'static str, KindAcc>,
     days: BTreeMap<NaiveDate, DayAcc>,
     ledger: LedgerBuilder,
+}
+
+/// One kind's sums, and each of its subkinds' sums.
+#[derive(Debug, Default)]
+struct KindAcc {
+    usage: Usage,
+    subkinds: BTreeMap<String, Usage>,
+}
+
+impl KindAcc {
+    fn add(&mut self, record: &Record<'_>) {
+        self.usage.add_record(record);
+        if let Some(sub) = record.subkind {
+            match self.subkinds.get_mut(sub) {
+                Some(u) => u.add_record(record),
+                None => {
+                    let mut u = Usage::default();
+                    u.add_record(record);
+                    self.subkinds.insert(sub.to_owned(), u);
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -212,10 +255,7 @@ impl Aggregator {
             self.sessions_7d.insert(session);
         }
         self.total.add_record(record);
-        self.kinds
-            .entry(record.kind)
-            .or_default()
-            .add_record(record);
+        self.kinds.entry(record.kind).or_default().add(record);
         let model = self.model(record);
         self.model_usage[model as usize].add_record(record);
         self.ledger.add(session, day, model, record);
@@ -257,7 +297,7 @@ impl Aggregator {
         snapshot.usage_by_kind = self
             .kinds
             .iter()
-            .map(|(kind, usage)| KindUsage::new(kind, usage))
+            .map(|(kind, acc)| KindUsage::new(kind, &acc.usage, &acc.subkinds))
             .collect();
         let (sessions, tokens) = self.series();
         snapshot
@@ -317,6 +357,12 @@ impl Aggregator {
                 Metric::count(self.total.unpriced, "requests", "all-time"),
             );
         }
+        if self.total.uncosted > 0 {
+            put(
+                "uncosted_requests",
+                Metric::count(self.total.uncosted, "requests", "all-time"),
+            );
+        }
         m
     }
 
@@ -372,9 +418,12 @@ impl Totals {
     }
 }
 
+/// Adds a recorded cost (finite, >= 0) to a sum. The sum saturates at
+/// `f64::MAX`, as token sums saturate: two costs of `1e308` would otherwise
+/// make it infinite, which a snapshot cannot show (JSON has no infinity).
 fn add_cost(sum: &mut Option<f64>, cost: Option<f64>) {
     if let Some(c) = cost {
-        *sum = Some(sum.unwrap_or(0.0) + c);
+        *sum = Some((sum.unwrap_or(0.0) + c).min(f64::MAX));
     }
 }
 
@@ -401,6 +450,8 @@ mod tests {
             upstream_provider: Some("anthropic"),
             workspace: Some("webapp"),
             kind: kind::ASSISTANT,
+            subkind: None,
+            response_model: None,
             tokens: Tokens {
                 input,
                 output: 1,
@@ -475,6 +526,15 @@ mod tests {
     }
 
     #[test]
+    fn a_cost_sum_saturates_rather_than_becoming_infinite() {
+        let huge = rec("a", "2026-11-19T10:00:00Z", "m", 1, Some(1.7e308));
+        let s = filled(&[huge, huge]);
+        assert_eq!(used(&s, "total_cost_usd"), MetricValue::Amount(f64::MAX));
+        assert_eq!(s.model_usage[0].cost_usd, Some(f64::MAX));
+        assert_eq!(s.usage_by_kind[0].cost_usd, Some(f64::MAX));
+    }
+
+    #[test]
     fn model_rows_sort_by_tokens_then_by_names() {
         let s = filled(&[
             rec("a", "2026-11-19T10:00:00Z", "b-model", 5, None),
@@ -534,6 +594,70 @@ mod tests {
         assert!(!s.model_usage[1].unpriced);
         let priced = filled(&[rec("a", "2026-11-19T10:00:00Z", "m", 1, Some(0.5))]);
         assert!(!priced.metrics.contains_key("unpriced_requests"));
+    }
+
+    #[test]
+    fn a_record_without_a_cost_is_uncosted_and_a_zero_is_unpriced() {
+        let s = filled(&[
+            rec("a", "2026-11-19T10:00:00Z", "m", 5, None),
+            rec("a", "2026-11-19T10:00:00Z", "m", 5, Some(0.0)),
+            rec("a", "2026-11-19T10:00:00Z", "m", 5, Some(0.5)),
+            rec("a", "2026-11-19T10:00:00Z", "n", 5, None),
+        ]);
+        assert_eq!(used(&s, "uncosted_requests"), MetricValue::Count(2));
+        assert_eq!(used(&s, "unpriced_requests"), MetricValue::Count(1));
+        assert_eq!(used(&s, "total_cost_usd"), MetricValue::Amount(0.5));
+        let m = &s.model_usage[0];
+        assert_eq!((m.uncosted_requests, m.unpriced_requests), (1, 1));
+        assert_eq!(s.model_usage[1].uncosted_requests, 1);
+        assert_eq!(s.usage_by_kind[0].uncosted_requests, 2);
+        let costed = filled(&[rec("a", "2026-11-19T10:00:00Z", "m", 1, Some(0.5))]);
+        assert!(!costed.metrics.contains_key("uncosted_requests"));
+    }
+
+    #[test]
+    fn subkinds_are_summed_inside_their_kind() {
+        let mut warm = rec("a", "2026-11-19T10:00:00Z", "m", 100, Some(0.25));
+        warm.kind = kind::USAGE;
+        warm.subkind = Some("cache_warm");
+        let mut other = warm;
+        other.subkind = Some("prefetch");
+        let s = filled(&[
+            warm,
+            warm,
+            other,
+            rec("a", "2026-11-19T11:00:00Z", "m", 1, None),
+        ]);
+        let usage = s.usage_by_kind.iter().find(|k| k.kind == "usage").unwrap();
+        assert_eq!((usage.requests, usage.total_tokens), (3, 303));
+        let warm = &usage.subkinds["cache_warm"];
+        assert_eq!(
+            (warm.requests, warm.total_tokens, warm.cost_usd),
+            (2, 202, Some(0.5))
+        );
+        assert_eq!(usage.subkinds["prefetch"].requests, 1);
+        let assistant = s
+            .usage_by_kind
+            .iter()
+            .find(|k| k.kind == "assistant")
+            .unwrap();
+        assert!(assistant.subkinds.is_empty());
+    }
+
+    #[test]
+    fn the_answering_model_is_a_dimension_of_its_own_row() {
+        let mut routed = rec("a", "2026-11-19T10:00:00Z", "openrouter/auto", 5, None);
+        routed.response_model = Some("anthropic/claude-sonnet-4.5");
+        let plain = rec("a", "2026-11-19T10:00:00Z", "openrouter/auto", 1, None);
+        let s = filled(&[routed, plain]);
+        assert_eq!(s.model_usage.len(), 2);
+        let row = &s.model_usage[0];
+        assert_eq!(row.raw_model_id, "openrouter/auto");
+        assert_eq!(
+            row.dimensions.get("response_model").map(String::as_str),
+            Some("anthropic/claude-sonnet-4.5")
+        );
+        assert!(!s.model_usage[1].dimensions.contains_key("response_model"));
     }
 
     #[test]

@@ -38,14 +38,15 @@ pub fn usd(x: f64) -> String {
     format!("${x:.2}")
 }
 
-/// A recorded cost for people, never calling unpriced requests free:
-/// `$1.23`; `$1.23*` when some requests were unpriced (the star's note says
-/// so); `unpriced` when every cost recorded was such a zero; `-` when no
-/// cost was recorded.
-pub fn cost(cost: Option<f64>, unpriced: u64) -> String {
+/// A recorded cost for people, never calling unknown costs free: `$1.23`;
+/// `$1.23*` when the cost of some requests is not in it (`unknown`: those
+/// recorded at $0 with tokens used, or recording no cost; the star's note
+/// says so); `unpriced` when every cost recorded was such a zero; `-` when
+/// no cost was recorded.
+pub fn cost(cost: Option<f64>, unknown: u64) -> String {
     match cost {
         None => "-".to_owned(),
-        Some(c) if unpriced == 0 => usd(c),
+        Some(c) if unknown == 0 => usd(c),
         Some(0.0) => "unpriced".to_owned(),
         Some(c) => format!("{}*", usd(c)),
     }

@@ -281,6 +281,8 @@ mod tests {
                 upstream_provider: Some("anthropic"),
                 workspace: Some("webapp"),
                 kind: kind::ASSISTANT,
+                subkind: None,
+                response_model: None,
                 tokens: Tokens {
                     input,
                     ..Tokens::default()

@@ -160,6 +160,9 @@ pub struct ModelUsage {
     /// How many requests are unpriced; present when any is.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unpriced_requests: u64,
+    /// How many requests recorded no cost at all; present when any did.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub uncosted_requests: u64,
 }
 
 impl ModelUsage {
@@ -170,6 +173,9 @@ impl ModelUsage {
         }
         if let Some(w) = &key.workspace {
             dimensions.insert("workspace_label".to_owned(), w.clone());
+        }
+        if let Some(r) = &key.response_model {
+            dimensions.insert("response_model".to_owned(), r.clone());
         }
         let t = &usage.tokens;
         ModelUsage {
@@ -184,6 +190,7 @@ impl ModelUsage {
             cost_usd: usage.cost_usd,
             unpriced: usage.unpriced > 0,
             unpriced_requests: usage.unpriced,
+            uncosted_requests: usage.uncosted,
         }
     }
 }
@@ -191,7 +198,8 @@ impl ModelUsage {
 /// Usage of one kind of record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KindUsage {
-    /// `assistant`, `tool_result`, `compaction`, `branch_summary`, `model_usage`.
+    /// `assistant`, `tool_result`, `compaction`, `branch_summary`,
+    /// `model_usage`, `usage`, ...
     pub kind: String,
     pub input_tokens: u64,
     pub output_tokens: u64,
@@ -203,11 +211,37 @@ pub struct KindUsage {
     pub cost_usd: Option<f64>,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unpriced_requests: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub uncosted_requests: u64,
+    /// The same sums per name the agent gave the operation (Pi's `usage`
+    /// entries carry one: `cache_warm`, ...); present when any record had one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub subkinds: BTreeMap<String, SubkindUsage>,
+}
+
+/// Usage of one subkind: what the agent called the operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubkindUsage {
+    pub total_tokens: u64,
+    pub requests: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
 }
 
 impl KindUsage {
-    pub(crate) fn new(kind: &str, usage: &Usage) -> Self {
+    pub(crate) fn new(kind: &str, usage: &Usage, subkinds: &BTreeMap<String, Usage>) -> Self {
         let t = &usage.tokens;
+        let subkinds = subkinds
+            .iter()
+            .map(|(name, u)| {
+                let sub = SubkindUsage {
+                    total_tokens: u.tokens.total(),
+                    requests: u.requests,
+                    cost_usd: u.cost_usd,
+                };
+                (name.clone(), sub)
+            })
+            .collect();
         KindUsage {
             kind: kind.to_owned(),
             input_tokens: t.input,
@@ -218,6 +252,8 @@ impl KindUsage {
             requests: usage.requests,
             cost_usd: usage.cost_usd,
             unpriced_requests: usage.unpriced,
+            uncosted_requests: usage.uncosted,
+            subkinds,
         }
     }
 }

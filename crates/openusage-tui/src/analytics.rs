@@ -39,6 +39,8 @@ pub struct Row {
     pub cost: Option<f64>,
     /// Requests recorded at $0 with tokens used: no price was known.
     pub unpriced: u64,
+    /// Requests that recorded no cost at all.
+    pub uncosted: u64,
 }
 
 impl Analytics {
@@ -133,6 +135,7 @@ fn group<'a>(
         row.tokens += m.total_tokens;
         row.requests += m.requests;
         row.unpriced += m.unpriced_requests;
+        row.uncosted += m.uncosted_requests;
         if let Some(c) = m.cost_usd {
             row.cost = Some(row.cost.unwrap_or(0.0) + c);
         }

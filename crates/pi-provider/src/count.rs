@@ -45,6 +45,8 @@ pub fn count<'a>(
                 upstream_provider: t.turn.provider.as_deref(),
                 workspace: session.workspace.as_deref(),
                 kind: t.turn.kind.name(),
+                subkind: None,
+                response_model: None,
                 tokens: t.turn.tokens,
                 cost_usd: t.turn.cost_usd,
             });

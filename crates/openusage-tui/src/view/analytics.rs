@@ -122,7 +122,7 @@ impl Chart<'_> {
 fn cost(r: &Row) -> String {
     match r.cost {
         None => "–".to_owned(),
-        Some(_) => humanize::cost(r.cost, r.unpriced),
+        Some(_) => humanize::cost(r.cost, r.unpriced + r.uncosted),
     }
 }
 
@@ -160,6 +160,12 @@ fn models(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
     if rows.iter().any(|r| r.unpriced > 0) {
         lines.push(Line::styled(
             "* or unpriced: some requests were recorded at $0 with tokens used (no price known)",
+            Style::new().fg(Color::Gray),
+        ));
+    }
+    if rows.iter().any(|r| r.uncosted > 0 && r.cost.is_some()) {
+        lines.push(Line::styled(
+            "* some requests recorded no cost: not in the sum",
             Style::new().fg(Color::Gray),
         ));
     }

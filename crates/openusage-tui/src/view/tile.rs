@@ -124,6 +124,14 @@ pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
                 humanize::plural(n, "request", "requests")
             ));
         }
+        // Records that wrote no cost at all are not in the sum either.
+        if let Some(u) = s.metrics.get("uncosted_requests") {
+            let n = u.used.as_f64() as u64;
+            cost.push(format!(
+                "{} without cost",
+                humanize::plural(n, "request", "requests")
+            ));
+        }
         out.extend(wrap(Some("Cost"), &cost, width, Style::new()));
     }
     out.push(sparkline(s, width));

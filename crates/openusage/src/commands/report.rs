@@ -136,7 +136,7 @@ fn usage_cells(usage: &Usage) -> Vec<String> {
 }
 
 fn cost_cell(usage: &Usage) -> String {
-    humanize::cost(usage.cost_usd, usage.unpriced)
+    humanize::cost(usage.cost_usd, usage.unpriced + usage.uncosted)
 }
 
 const USAGE_HEADS: [&str; 6] = [
@@ -228,7 +228,7 @@ fn sessions_table(head: &Head<'_>, report: &SessionReport) -> String {
 }
 
 /// Title, table (without the cost column when no cost was recorded) and
-/// the footnote on unpriced requests.
+/// the footnotes on requests whose cost the column does not hold.
 fn finish(head: &Head<'_>, mut rows: Vec<Vec<String>>, right: &[usize], total: &Sums) -> String {
     if total.usage.requests == 0 {
         return format!("{}\nNo usage recorded in this range.\n", head.title());
@@ -239,11 +239,21 @@ fn finish(head: &Head<'_>, mut rows: Vec<Vec<String>>, right: &[usize], total: &
         });
     }
     let mut out = format!("{}\n\n{}", head.title(), table_aligned(&rows, right));
+    let mut notes = Vec::new();
     if total.usage.unpriced > 0 {
-        out.push_str(&format!(
-            "\n* {} unpriced: recorded at $0 with tokens used (no price was known), so not in the cost.\n",
-            openusage_core::humanize::plural(total.usage.unpriced, "request", "requests")
+        notes.push(format!(
+            "* {} unpriced: recorded at $0 with tokens used (no price was known), so not in the cost.",
+            humanize::plural(total.usage.unpriced, "request", "requests")
         ));
+    }
+    if total.usage.uncosted > 0 && total.usage.cost_usd.is_some() {
+        notes.push(format!(
+            "* {} recorded no cost, so not in the cost.",
+            humanize::plural(total.usage.uncosted, "request", "requests")
+        ));
+    }
+    if !notes.is_empty() {
+        out.push_str(&format!("\n{}\n", notes.join("\n")));
     }
     out
 }
@@ -284,6 +294,9 @@ fn usage_json(usage: &Usage) -> Map<String, Value> {
     }
     if usage.unpriced > 0 {
         m.insert("unpriced_requests".into(), json!(usage.unpriced));
+    }
+    if usage.uncosted > 0 {
+        m.insert("uncosted_requests".into(), json!(usage.uncosted));
     }
     m
 }
