@@ -45,8 +45,8 @@ pub fn count<'a>(
                 upstream_provider: t.turn.provider.as_deref(),
                 workspace: session.workspace.as_deref(),
                 kind: t.turn.kind.name(),
-                subkind: None,
-                response_model: None,
+                subkind: t.turn.subkind.as_deref(),
+                response_model: t.turn.response_model.as_deref(),
                 tokens: t.turn.tokens,
                 cost_usd: t.turn.cost_usd,
             });

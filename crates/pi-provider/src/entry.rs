@@ -57,7 +57,7 @@ pub struct Model {
 /// Every line that matters holds one of these as a string: the types of
 /// headers, title slots, model changes and entries with usage, and the
 /// roles of messages with usage.
-const WORDS: [&[u8]; 8] = [
+const WORDS: [&[u8]; 9] = [
     b"session",
     b"title",
     b"assistant",
@@ -66,10 +66,11 @@ const WORDS: [&[u8]; 8] = [
     b"branch_summary",
     b"model_usage",
     b"model_change",
+    b"usage",
 ];
 
 /// Where the values a line is read from sit in it.
-const PATHS: [&[&[u8]]; 13] = [
+const PATHS: [&[&[u8]]; 15] = [
     &[b"type"],
     &[b"id"],
     &[b"timestamp"],
@@ -83,6 +84,8 @@ const PATHS: [&[&[u8]]; 13] = [
     &[b"model"],
     &[b"provider"],
     &[b"modelId"],
+    &[b"kind"],
+    &[b"message", b"responseModel"],
 ];
 
 /// The raw values of one line that decide what it is.
@@ -97,6 +100,8 @@ struct Fields<'a> {
     model: Option<&'a RawValue>,
     provider: Option<&'a RawValue>,
     model_id: Option<&'a RawValue>,
+    /// A `usage` entry's own name for the operation (`cache_warm`).
+    kind: Option<&'a RawValue>,
     message: MessageFields<'a>,
 }
 
@@ -108,6 +113,8 @@ struct MessageFields<'a> {
     model: Option<&'a RawValue>,
     provider: Option<&'a RawValue>,
     timestamp: Option<&'a RawValue>,
+    /// The model that answered, when not the one asked for.
+    response_model: Option<&'a RawValue>,
 }
 
 /// Decodes one line. Never fails: a line that is not a JSON object is
@@ -139,11 +146,13 @@ pub fn decode(line: &[u8]) -> Entry {
                     model: raw(6),
                     provider: raw(7),
                     timestamp: raw(8),
+                    response_model: raw(14),
                 },
                 usage: raw(9),
                 model: raw(10),
                 provider: raw(11),
                 model_id: raw(12),
+                kind: raw(13),
             })
         }
         Capture::Unsure => decode_slowly(line),
@@ -164,6 +173,7 @@ fn decode_slowly(line: &[u8]) -> Entry {
         "model",
         "provider",
         "modelId",
+        "kind",
     ];
     let Some(
         [
@@ -176,13 +186,21 @@ fn decode_slowly(line: &[u8]) -> Entry {
             model,
             provider,
             model_id,
+            kind,
         ],
     ) = json::fields(&text, &names)
     else {
         return Entry::Undecodable;
     };
-    let names = ["role", "usage", "model", "provider", "timestamp"];
-    let [role, m_usage, m_model, m_provider, m_ts] = message
+    let names = [
+        "role",
+        "usage",
+        "model",
+        "provider",
+        "timestamp",
+        "responseModel",
+    ];
+    let [role, m_usage, m_model, m_provider, m_ts, m_response] = message
         .and_then(|m| json::fields(m.get(), &names))
         .unwrap_or_default();
     entry(&Fields {
@@ -194,12 +212,14 @@ fn decode_slowly(line: &[u8]) -> Entry {
         model,
         provider,
         model_id,
+        kind,
         message: MessageFields {
             role,
             usage: m_usage,
             model: m_model,
             provider: m_provider,
             timestamp: m_ts,
+            response_model: m_response,
         },
     })
 }
@@ -214,6 +234,9 @@ fn entry(f: &Fields<'_>) -> Entry {
         Some("compaction") => of_entry(Kind::Compaction),
         Some("branch_summary") => of_entry(Kind::BranchSummary),
         Some("model_usage") => of_entry(Kind::ModelUsage),
+        // Pi's usage outside model responses (its cache warmer's, and any
+        // later `kind`: Pi's docs say to treat unknown kinds as usage).
+        Some("usage") => of_entry(Kind::Usage),
         Some("model_change") => model(f).map_or(Entry::Other, Entry::ModelChange),
         _ => Entry::Other,
     }
@@ -248,6 +271,8 @@ fn usage_of_message(f: &Fields<'_>) -> Option<Entry> {
         msg_ts: m.timestamp,
         id: f.id,
         timestamp: f.timestamp,
+        subkind: None,
+        response_model: m.response_model,
     })?;
     let named = kind == Kind::Assistant || json::trimmed(m.model).is_some();
     Some(if named {
@@ -257,7 +282,7 @@ fn usage_of_message(f: &Fields<'_>) -> Option<Entry> {
     })
 }
 
-/// The `usage` of a compaction, branch summary or side call. Only the
+/// The `usage` of a compaction, branch summary, side call or usage entry. Only the
 /// entry's own: usage inside `retainedTail` or `preserveData` belongs to
 /// the copies of earlier messages those hold, and is never looked at.
 fn usage_of_entry(f: &Fields<'_>, kind: Kind) -> Option<Entry> {
@@ -269,6 +294,8 @@ fn usage_of_entry(f: &Fields<'_>, kind: Kind) -> Option<Entry> {
         msg_ts: None,
         id: f.id,
         timestamp: f.timestamp,
+        subkind: f.kind.filter(|_| kind == Kind::Usage),
+        response_model: None,
     })?;
     Some(if json::trimmed(f.model).is_some() {
         Entry::Turn(turn)
@@ -663,6 +690,125 @@ mod tests {
             r#"{{"type":"message","id":"t1","message":{{"role":"toolResult","toolName":"task","details":{{"usage":{USAGE}}},"timestamp":5}}}}"#
         );
         assert_eq!(entry_of(&task), Entry::Other);
+    }
+
+    /// Pi 1.6.0's `UsageEntry`, as its docs/session-format.md shows it.
+    const CACHE_WARM: &str = r#"{"type":"usage","id":"f6g7h8i9","parentId":"e5f6g7h8","timestamp":"2024-12-03T14:08:00.000Z","kind":"cache_warm","provider":"anthropic","model":"claude-sonnet-4-5","usage":{"input":0,"output":0,"cacheRead":50000,"cacheWrite":0,"totalTokens":50000,"cost":{"input":0,"output":0,"cacheRead":0.015,"cacheWrite":0,"total":0.015}}}"#;
+
+    #[test]
+    fn usage_entries_are_records_of_kind_usage_with_their_own_kind_kept() {
+        let Entry::Turn(t) = entry_of(CACHE_WARM) else {
+            panic!("not a turn")
+        };
+        assert_eq!(t.kind, Kind::Usage);
+        assert_eq!(t.subkind.as_deref(), Some("cache_warm"));
+        assert_eq!(
+            (&*t.model, t.provider.as_deref()),
+            ("claude-sonnet-4-5", Some("anthropic"))
+        );
+        assert_eq!(t.tokens.cache_read, 50_000);
+        assert_eq!(t.cost_usd, Some(0.015));
+        let ts = Scalar::Text("2024-12-03T14:08:00.000Z".to_owned());
+        assert_eq!(
+            t.copy_key(),
+            Some(CopyKey::Entry {
+                kind: Kind::Usage,
+                id: "f6g7h8i9",
+                timestamp: Some(&ts)
+            })
+        );
+        // An unknown kind is usage all the same; no model: the session's.
+        let other = CACHE_WARM
+            .replace("cache_warm", "prefetch")
+            .replace(r#""provider":"anthropic","model":"claude-sonnet-4-5","#, "");
+        let Entry::Unattributed(t) = entry_of(&other) else {
+            panic!("{other}")
+        };
+        assert_eq!(
+            (t.kind, t.subkind.as_deref()),
+            (Kind::Usage, Some("prefetch"))
+        );
+        // No kind at all: still usage, without a subkind.
+        let bare = CACHE_WARM.replace(r#""kind":"cache_warm","#, "");
+        let Entry::Turn(t) = entry_of(&bare) else {
+            panic!("{bare}")
+        };
+        assert_eq!((t.kind, t.subkind), (Kind::Usage, None));
+        // Only a usage entry has a subkind: a side call's `kind` is not one.
+        let side = CACHE_WARM.replace(r#""type":"usage""#, r#""type":"model_usage""#);
+        let Entry::Turn(t) = entry_of(&side) else {
+            panic!("{side}")
+        };
+        assert_eq!((t.kind, t.subkind), (Kind::ModelUsage, None));
+    }
+
+    #[test]
+    fn a_message_timestamp_of_zero_is_no_timestamp() {
+        let base = with_usage(r#"{"input":3,"output":4}"#).replace("1773130502001", "0");
+        let t = turn_of(&base);
+        let ts = Scalar::Text("2026-03-10T08:15:07.412Z".to_owned());
+        assert_eq!(
+            t.copy_key(),
+            Some(CopyKey::Entry {
+                kind: Kind::Assistant,
+                id: "b2c3d4e5",
+                timestamp: Some(&ts)
+            })
+        );
+        // Two records stamped 0 with the same usage are not copies.
+        let other = base
+            .replace("b2c3d4e5", "c3d4e5f6")
+            .replace("08:15:07.412Z", "08:16:00.000Z");
+        assert_ne!(turn_of(&other).copy_key(), t.copy_key());
+        // Time: the line's; without it, none (the file's mtime applies).
+        assert_eq!(t.at.unwrap().to_rfc3339(), "2026-03-10T08:15:07.412+00:00");
+        let no_line_ts = base.replace(r#""timestamp":"2026-03-10T08:15:07.412Z","#, "");
+        assert_eq!(turn_of(&no_line_ts).at, None);
+        let zero_float = base.replace(r#""timestamp":0}"#, r#""timestamp":0.0}"#);
+        assert_eq!(turn_of(&zero_float).copy_key(), t.copy_key());
+    }
+
+    #[test]
+    fn orchestration_tokens_are_added_back_to_their_buckets() {
+        let t = turn_of(&with_usage(
+            r#"{"input":100,"output":20,"cacheRead":300,"cacheWrite":5,"orchestration":{"input":7,"output":3,"cacheRead":40}}"#,
+        ));
+        assert_eq!(
+            t.tokens,
+            Tokens {
+                input: 107,
+                output: 23,
+                cache_read: 340,
+                cache_write: 5
+            }
+        );
+        let bad = turn_of(&with_usage(
+            r#"{"input":1,"orchestration":{"input":-7,"output":"3","cacheWrite":9}}"#,
+        ));
+        assert_eq!(
+            bad.tokens,
+            Tokens {
+                input: 1,
+                ..Tokens::default()
+            }
+        );
+        let not_object = turn_of(&with_usage(r#"{"input":1,"orchestration":5}"#));
+        assert_eq!(not_object.tokens.input, 1);
+    }
+
+    #[test]
+    fn the_answering_model_is_kept_beside_the_model_asked_for() {
+        let line = with_usage(r#"{"input":1}"#).replace(
+            r#""model":"claude-sonnet-4-5","#,
+            r#""model":"openrouter/auto","responseModel":" anthropic/claude-sonnet-4.5 ","#,
+        );
+        let t = turn_of(&line);
+        assert_eq!(&*t.model, "openrouter/auto");
+        assert_eq!(
+            t.response_model.as_deref(),
+            Some("anthropic/claude-sonnet-4.5")
+        );
+        assert_eq!(turn_of(&with_usage(r#"{"input":1}"#)).response_model, None);
     }
 
     #[test]

@@ -91,6 +91,8 @@ impl FileScan {
         }
         turn.model = intern(&mut self.names, turn.model);
         turn.provider = turn.provider.map(|p| intern(&mut self.names, p));
+        turn.subkind = turn.subkind.map(|k| intern(&mut self.names, k));
+        turn.response_model = turn.response_model.map(|m| intern(&mut self.names, m));
         self.turns.push(FileTurn {
             session: self.sessions.len() - 1,
             turn,

@@ -24,6 +24,9 @@ pub enum Kind {
     BranchSummary,
     /// An Oh My Pi side call (titles and the like): a `model_usage` entry.
     ModelUsage,
+    /// Usage outside any model response: a Pi `usage` entry (its cache
+    /// warmer's `cache_warm`, or any later `kind`).
+    Usage,
 }
 
 impl Kind {
@@ -35,6 +38,7 @@ impl Kind {
             Kind::Compaction => kind::COMPACTION,
             Kind::BranchSummary => kind::BRANCH_SUMMARY,
             Kind::ModelUsage => kind::MODEL_USAGE,
+            Kind::Usage => kind::USAGE,
         }
     }
 }
@@ -52,6 +56,12 @@ pub struct Turn {
     pub provider: Option<Arc<str>>,
     pub tokens: Tokens,
     pub cost_usd: Option<f64>,
+    /// A `usage` entry's own `kind` (`cache_warm`), shown beside the kind.
+    #[serde(default)]
+    pub subkind: Option<Arc<str>>,
+    /// The model that answered (`responseModel`), when recorded.
+    #[serde(default)]
+    pub response_model: Option<Arc<str>>,
     /// What, besides its kind, model, provider and buckets, identifies the
     /// turn across files; `None`: nothing does (see [`Turn::copy_key`]).
     pub identity: Option<Identity>,
@@ -136,25 +146,41 @@ pub(crate) struct Source<'a> {
     /// The line's `id` and `timestamp`.
     pub id: Option<&'a RawValue>,
     pub timestamp: Option<&'a RawValue>,
+    /// A `usage` entry's `kind`.
+    pub subkind: Option<&'a RawValue>,
+    /// A message's `responseModel`.
+    pub response_model: Option<&'a RawValue>,
 }
 
 /// The record `src` describes, with `model` and `provider` as named there
 /// (the model `unknown` when it names none); `None` when the usage is not
 /// an object.
 pub(crate) fn read(src: &Source<'_>) -> Option<Turn> {
-    let [input, output, cache_read, cache_write, cost] = json::fields(
+    let [input, output, cache_read, cache_write, cost, orchestration] = json::fields(
         src.usage.get(),
-        &["input", "output", "cacheRead", "cacheWrite", "cost"],
+        &[
+            "input",
+            "output",
+            "cacheRead",
+            "cacheWrite",
+            "cost",
+            "orchestration",
+        ],
     )?;
-    let tokens = Tokens {
+    let mut tokens = Tokens {
         input: json::count(input),
         output: json::count(output),
         cache_read: json::count(cache_read),
         cache_write: json::count(cache_write),
     };
+    // Oh My Pi moves part of a request's tokens out of the buckets into
+    // `usage.orchestration`; the request used both.
+    if let Some(moved) = orchestration.and_then(orchestration_tokens) {
+        tokens.add(&moved);
+    }
     let model = Arc::from(json::trimmed(src.model).as_deref().unwrap_or(UNKNOWN_MODEL));
     let provider = json::trimmed(src.provider).map(|p| Arc::from(p.as_str()));
-    let msg_ts = src.msg_ts.filter(|t| !json::is_null(t));
+    let msg_ts = src.msg_ts.filter(|t| !is_absent(t));
     let identity = match msg_ts {
         Some(ts) => Some(Identity::Message {
             timestamp: scalar(ts),
@@ -176,7 +202,27 @@ pub(crate) fn read(src: &Source<'_>) -> Option<Turn> {
         cost_usd: cost
             .and_then(|c| json::field(c.get(), "total"))
             .and_then(recorded_cost),
+        subkind: json::trimmed(src.subkind).map(|k| Arc::from(k.as_str())),
+        response_model: json::trimmed(src.response_model).map(|m| Arc::from(m.as_str())),
         identity,
+    })
+}
+
+/// A message timestamp that says nothing: `null`, or `0` (Oh My Pi's stats
+/// treat 0 as absent; two records stamped 0 are not copies of each other).
+fn is_absent(raw: &RawValue) -> bool {
+    json::is_null(raw) || json::number(raw) == Some(0.0)
+}
+
+/// The buckets of `usage.orchestration` (`input`, `output`, `cacheRead`;
+/// Oh My Pi writes no cache writes there), by the usual bucket rule.
+fn orchestration_tokens(raw: &RawValue) -> Option<Tokens> {
+    let [input, output, cache_read] = json::fields(raw.get(), &["input", "output", "cacheRead"])?;
+    Some(Tokens {
+        input: json::count(input),
+        output: json::count(output),
+        cache_read: json::count(cache_read),
+        cache_write: 0,
     })
 }
 
