@@ -115,6 +115,9 @@ pub mod kind {
     pub const BRANCH_SUMMARY: &str = "branch_summary";
     /// A side call outside the conversation (Oh My Pi: titles and the like).
     pub const MODEL_USAGE: &str = "model_usage";
+    /// A call to a second, stronger model made inside a reply (Claude
+    /// Code's `/advisor`, recorded as an `advisor_message` usage iteration).
+    pub const ADVISOR: &str = "advisor";
 }
 
 /// Sums records as they arrive. Feed records in a deterministic order: cost

@@ -191,7 +191,7 @@ impl ModelUsage {
 /// Usage of one kind of record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KindUsage {
-    /// `assistant`, `tool_result`, `compaction`, `branch_summary`, `model_usage`.
+    /// `assistant`, `tool_result`, `compaction`, `branch_summary`, `model_usage`, `advisor`.
     pub kind: String,
     pub input_tokens: u64,
     pub output_tokens: u64,
