@@ -20,7 +20,7 @@ for target in "${targets[@]}"; do
   case $target in
     pi) fixtures=(../fixtures/pi/home ../fixtures/adversarial) ;;
     codex) fixtures=(../fixtures/codex/home) ;;
-    claude) fixtures=(../fixtures/claude/home) ;;
+    claude) fixtures=(../fixtures/claude/home ../fixtures/claude/nested/home) ;;
     *) echo "fuzz: unknown target $target (pi, codex, claude)" >&2; exit 2 ;;
   esac
   corpus=corpus/$target

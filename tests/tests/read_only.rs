@@ -23,7 +23,7 @@ const COMMANDS: &[&[&str]] = &[
 
 /// Every fixture home, with the settings file it is read with (if any).
 fn homes() -> Vec<(PathBuf, Option<PathBuf>)> {
-    let mut homes: Vec<(PathBuf, Option<PathBuf>)> = ["pi", "codex", "claude"]
+    let mut homes: Vec<(PathBuf, Option<PathBuf>)> = ["pi", "codex", "claude", "claude/nested"]
         .iter()
         .map(|agent| (fixture(&format!("{agent}/home")), None))
         .collect();

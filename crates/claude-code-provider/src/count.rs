@@ -1,5 +1,6 @@
 //! Counting API responses across transcripts: each once, however many
-//! streamed records or copied transcripts carry it.
+//! streamed records or copied transcripts carry it, and each `/advisor`
+//! call inside a response once too.
 
 use chrono::{DateTime, Utc};
 use openusage_core::Zone;
@@ -7,22 +8,32 @@ use openusage_core::aggregate::{Counted, Record, Tokens, kind};
 use openusage_core::files::counting_order;
 use openusage_core::fxhash::FxHashMap;
 
-use crate::entry::RequestKey;
+use crate::entry::{AdvisorUsage, RequestKey, UNKNOWN_MODEL};
 use crate::file::FileScan;
 
 /// Every response is sent by Anthropic's API.
 const UPSTREAM: &str = "anthropic";
 
-/// One API response: where it was first seen, and the largest value of
-/// each bucket over all its records (a later streamed record may carry the
-/// final output count).
+/// One API response: where it was first seen, the first model any of its
+/// records names, and the largest value of each bucket over all its records
+/// (a later streamed record may carry the final output count).
 struct Request<'a> {
     session: &'a str,
     at: DateTime<Utc>,
-    model: &'a str,
+    model: Option<&'a str>,
     workspace: Option<String>,
     tokens: Tokens,
     cost_usd: Option<f64>,
+    /// The response's advisor calls by their place among its advisor
+    /// iterations, merged over its records like the response itself.
+    advisors: Vec<Advisor<'a>>,
+}
+
+/// One `/advisor` call of a response.
+struct Advisor<'a> {
+    nth: u32,
+    model: Option<&'a str>,
+    tokens: Tokens,
 }
 
 /// Counts the records of `scans`: files in counting order (first timestamp,
@@ -40,58 +51,99 @@ pub fn count<'a>(
     for scan in scans {
         for line in &scan.records {
             if let Some(&i) = line.key.as_ref().and_then(|k| by_key.get(k)) {
-                merge(&mut requests[i], &line.tokens, line.cost_usd);
+                let request = &mut requests[i];
+                request.model = request.model.or(line.model.as_deref());
+                max_into(&mut request.tokens, &line.tokens);
+                request.cost_usd = match (request.cost_usd, line.cost_usd) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                merge_advisors(&mut request.advisors, &line.advisors);
                 duplicates += 1;
                 continue;
             }
             if let Some(key) = &line.key {
                 by_key.insert(key, requests.len());
             }
+            let mut advisors = Vec::new();
+            merge_advisors(&mut advisors, &line.advisors);
             requests.push(Request {
                 session: line.session.as_deref().unwrap_or(&scan.stem),
                 at: scan.when(line),
-                model: &line.model,
+                model: line.model.as_deref(),
                 workspace: line
                     .cwd
                     .as_deref()
                     .and_then(openusage_core::workspace_label),
                 tokens: line.tokens,
                 cost_usd: line.cost_usd,
+                advisors,
             });
         }
     }
     let mut counted = Counted::new(now, zone);
     counted.duplicate = duplicates;
     for r in &requests {
-        if r.tokens.is_zero() {
-            counted.zero += 1;
-            continue;
-        }
-        counted.aggregator.add(&Record {
+        let mut record = Record {
             kind: kind::ASSISTANT,
             subkind: None,
             response_model: None,
             session: r.session,
             at: r.at,
-            model: r.model,
+            model: r.model.unwrap_or(UNKNOWN_MODEL),
             upstream_provider: Some(UPSTREAM),
             workspace: r.workspace.as_deref(),
             tokens: r.tokens,
             cost_usd: r.cost_usd,
-        });
-        counted.counted += 1;
+        };
+        add(&mut counted, &record);
+        // Each advisor call is a request of its own to its own model, on
+        // the response's session, time and workspace.
+        for a in &r.advisors {
+            record.kind = kind::ADVISOR;
+            record.model = a.model.unwrap_or(UNKNOWN_MODEL);
+            record.tokens = a.tokens;
+            record.cost_usd = None;
+            add(&mut counted, &record);
+        }
     }
     counted
 }
 
-fn merge(request: &mut Request<'_>, tokens: &Tokens, cost: Option<f64>) {
-    let t = &mut request.tokens;
-    t.input = t.input.max(tokens.input);
-    t.output = t.output.max(tokens.output);
-    t.cache_read = t.cache_read.max(tokens.cache_read);
-    t.cache_write = t.cache_write.max(tokens.cache_write);
-    request.cost_usd = match (request.cost_usd, cost) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    };
+/// Counts `record`, or drops it when its four buckets are all 0.
+fn add(counted: &mut Counted, record: &Record<'_>) {
+    if record.tokens.is_zero() {
+        counted.zero += 1;
+    } else {
+        counted.aggregator.add(record);
+        counted.counted += 1;
+    }
+}
+
+/// Merges one record's advisor iterations into a response's: the `nth`
+/// call is the same call in every record, its model the first one named,
+/// each bucket the largest.
+fn merge_advisors<'a>(advisors: &mut Vec<Advisor<'a>>, seen: &'a [AdvisorUsage]) {
+    for usage in seen {
+        match advisors.iter_mut().find(|a| a.nth == usage.nth) {
+            Some(a) => {
+                a.model = a.model.or(usage.model.as_deref());
+                max_into(&mut a.tokens, &usage.tokens);
+            }
+            None => advisors.push(Advisor {
+                nth: usage.nth,
+                model: usage.model.as_deref(),
+                tokens: usage.tokens,
+            }),
+        }
+    }
+    advisors.sort_by_key(|a| a.nth);
+}
+
+/// Raises each bucket of `t` to `other`'s when that is larger.
+fn max_into(t: &mut Tokens, other: &Tokens) {
+    t.input = t.input.max(other.input);
+    t.output = t.output.max(other.output);
+    t.cache_read = t.cache_read.max(other.cache_read);
+    t.cache_write = t.cache_write.max(other.cache_write);
 }

@@ -69,9 +69,9 @@ impl Incremental for FileScan {
         match entry {
             Entry::Undecodable => self.lines_dropped += 1,
             Entry::Other { at } => self.started = self.started.or(at),
-            Entry::Usage(usage) => {
-                self.started = self.started.or(usage.at);
-                self.records.push(usage);
+            Entry::Usage { line_at, usage } => {
+                self.started = self.started.or(line_at);
+                self.records.push(*usage);
             }
         }
     }

@@ -5,7 +5,10 @@
 //! `$CLAUDE_CONFIG_DIR/projects`). Assistant records carry the API's usage;
 //! streaming writes several records for one response and resuming copies
 //! records into a new transcript, so responses are counted once by message
-//! and request id. The behaviour is specified in `docs/providers/claude-code.md`.
+//! and request id. `/advisor` calls inside a response (its usage
+//! iterations) count once each under their own model, and sub-agent records
+//! embedded in older `progress` lines count like the sub-agent's own. The
+//! behaviour is specified in `docs/providers/claude-code.md`.
 //!
 //! - [`entry`]: what one line means;
 //! - [`file`](mod@file): one transcript into usage records;

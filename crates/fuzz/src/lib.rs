@@ -46,14 +46,17 @@ pub fn codex(data: &[u8]) {
 }
 
 /// Reads `data` as one Claude Code transcript and checks the invariants.
+/// A line holds one response and the `/advisor` calls inside it, each a
+/// record of its own.
 pub fn claude(data: &[u8]) {
     let Ok(scan) = claude_code_provider::file::scan_reader(Path::new("/f.jsonl"), data, now())
     else {
         return;
     };
+    let advisors: u64 = scan.records.iter().map(|r| r.advisors.len() as u64).sum();
     check(
         claude_code_provider::count::count([&scan], now(), Zone::Utc),
-        lines(data),
+        lines(data) + advisors,
     );
 }
 
@@ -61,7 +64,8 @@ fn lines(data: &[u8]) -> u64 {
     data.split(|&b| b == b'\n').count() as u64
 }
 
-/// What holds for every input: at most one record per line; the snapshot's
+/// What holds for every input: at most `lines` records (one per line, plus
+/// the advisor calls a Claude Code line holds); the snapshot's
 /// parts agree with each other (totals, per-model rows, kinds, daily
 /// series); costs are finite and never negative; and a report over the
 /// ledger has the snapshot's totals.

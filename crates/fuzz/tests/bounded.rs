@@ -164,5 +164,13 @@ fn the_codex_reader_holds_its_invariants_on_mutated_rollouts() {
 
 #[test]
 fn the_claude_code_reader_holds_its_invariants_on_mutated_transcripts() {
-    run("claude/home", openusage_fuzz::claude, 0x8cb9_2ba7_2f3d_8dd7);
+    // Both fixture homes: the second adds progress lines and advisor calls.
+    run("claude", openusage_fuzz::claude, 0x8cb9_2ba7_2f3d_8dd7);
+}
+
+#[test]
+fn a_claude_code_line_with_an_advisor_call_is_two_records() {
+    // One line, no newline: the response and its advisor call.
+    let line = br#"{"type":"assistant","sessionId":"s1","timestamp":"2026-11-20T09:00:00Z","requestId":"req_1","message":{"id":"msg_1","model":"claude-sonnet-4-6","usage":{"input_tokens":4,"output_tokens":9,"iterations":[{"type":"message","input_tokens":4,"output_tokens":9},{"type":"advisor_message","model":"claude-opus-4-8","input_tokens":900,"output_tokens":30}]}}}"#;
+    openusage_fuzz::claude(line);
 }

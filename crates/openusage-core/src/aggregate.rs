@@ -135,6 +135,9 @@ pub mod kind {
     /// Usage outside any model response (Pi's `usage` entries, such as its
     /// cache warmer's); the agent's own name for it is the record's subkind.
     pub const USAGE: &str = "usage";
+    /// A call to a second, stronger model made inside a reply (Claude
+    /// Code's `/advisor`, recorded as an `advisor_message` usage iteration).
+    pub const ADVISOR: &str = "advisor";
 }
 
 /// Sums records as they arrive. Feed records in a deterministic order: cost

@@ -199,7 +199,7 @@ impl ModelUsage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KindUsage {
     /// `assistant`, `tool_result`, `compaction`, `branch_summary`,
-    /// `model_usage`, `usage`, ...
+    /// `model_usage`, `usage`, `advisor`.
     pub kind: String,
     pub input_tokens: u64,
     pub output_tokens: u64,
