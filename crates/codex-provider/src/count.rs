@@ -18,7 +18,7 @@ pub const SNAPSHOTS_STALE: &str = "snapshots_stale";
 /// Counts the records of `scans`, files in counting order (session start,
 /// then path), the first occurrence of a [`CopyKey`] winning. In a rollout
 /// that names a parent, a first record that is no copy of one of the
-/// parent's counts only its own turn (see [`opening`]). Adds the
+/// parent's counts only its own turn (see `opening`). Adds the
 /// `snapshots_stale` diagnostic, summed over all files.
 pub fn count<'a>(
     scans: impl IntoIterator<Item = &'a FileScan>,
