@@ -1,16 +1,25 @@
-//! Counting usage across rollouts: each event once, whichever files copy it.
+//! Counting usage across rollouts: each event once, whichever files copy it,
+//! and a fork or sub-agent's inherited opening total never again.
 
 use chrono::{DateTime, Utc};
 use openusage_core::Metric;
 use openusage_core::Zone;
-use openusage_core::aggregate::{Counted, Record, kind};
+use openusage_core::aggregate::{Counted, Record, Tokens, kind};
 use openusage_core::files::counting_order;
-use openusage_core::fxhash::FxHashSet;
+use openusage_core::fxhash::{FxHashMap, FxHashSet};
 
-use crate::file::{CopyKey, FileScan};
+use crate::entry::Totals;
+use crate::file::{self, CopyKey, FileScan, UsageRecord};
+
+/// The diagnostic counting `token_count` events that went below the
+/// high-water baseline without a restart (see [`file::Step::Stale`]).
+pub const SNAPSHOTS_STALE: &str = "snapshots_stale";
 
 /// Counts the records of `scans`, files in counting order (session start,
-/// then path), the first occurrence of a [`CopyKey`] winning.
+/// then path), the first occurrence of a [`CopyKey`] winning. In a rollout
+/// that names a parent, a first record that is no copy of one of the
+/// parent's counts only its own turn (see `opening`). Adds the
+/// `snapshots_stale` diagnostic, summed over all files.
 pub fn count<'a>(
     scans: impl IntoIterator<Item = &'a FileScan>,
     now: DateTime<Utc>,
@@ -18,14 +27,28 @@ pub fn count<'a>(
 ) -> Counted {
     let mut scans: Vec<&FileScan> = scans.into_iter().collect();
     scans.sort_by(|a, b| counting_order((a.started, &a.path), (b.started, &b.path)));
+    let mut sessions: FxHashMap<&str, Vec<&FileScan>> = FxHashMap::default();
+    for scan in &scans {
+        sessions.entry(&scan.session).or_default().push(scan);
+    }
     let mut seen: FxHashSet<&CopyKey> = FxHashSet::default();
     let mut counted = Counted::new(now, zone);
     counted.zero = scans.iter().map(|s| s.records_zero).sum();
+    let stale = scans.iter().map(|s| s.snapshots_stale).sum();
     let mut reasoning = 0;
-    for scan in scans {
-        for r in &scan.records {
+    for scan in &scans {
+        let opening = opening(scan, &sessions);
+        for (i, r) in scan.records.iter().enumerate() {
             if !seen.insert(&r.key) {
                 counted.duplicate += 1;
+                continue;
+            }
+            let (tokens, r_reasoning) = match opening {
+                Some(at) if at == i => own_turn(r),
+                _ => (r.tokens, r.reasoning),
+            };
+            if tokens.is_zero() {
+                counted.zero += 1;
                 continue;
             }
             counted.aggregator.add(&Record {
@@ -37,10 +60,10 @@ pub fn count<'a>(
                 model: &r.model,
                 upstream_provider: r.provider.as_deref(),
                 workspace: r.workspace.as_deref(),
-                tokens: r.tokens,
+                tokens,
                 cost_usd: None,
             });
-            reasoning += r.reasoning;
+            reasoning += r_reasoning;
             counted.counted += 1;
         }
     }
@@ -51,4 +74,39 @@ pub fn count<'a>(
             .push(("total_reasoning_tokens".to_owned(), metric));
     }
     counted
+        .extra_diagnostics
+        .push((SNAPSHOTS_STALE.to_owned(), stale));
+    counted
+}
+
+/// The index of the opening record of a rollout whose meta names a parent
+/// (a fork, a sub-agent), when that record may carry the parent's history in
+/// its totals: the rollout's first record, unless it is a copy of one of the
+/// parent's records (the parent found by session id among `sessions`;
+/// nothing is a copy when it is not there). When the rollout opens with a
+/// copied history, its first record of its own is measured from the copied
+/// totals, as any record is, and there is no opening.
+fn opening(scan: &FileScan, sessions: &FxHashMap<&str, Vec<&FileScan>>) -> Option<usize> {
+    let first = scan.records.first()?;
+    let copied = scan
+        .parents
+        .iter()
+        .filter_map(|id| sessions.get(id.as_str()))
+        .flatten()
+        .any(|parent| parent.records.iter().any(|r| r.key == first.key));
+    (!scan.parents.is_empty() && !copied).then_some(0)
+}
+
+/// What an opening record counts: its own `last_token_usage`, capped at its
+/// totals, when its totals are larger in input, cached input or output
+/// (they hold history it inherited); else what it added as any record.
+fn own_turn(r: &UsageRecord) -> (Tokens, u64) {
+    let totals = r.key.totals;
+    let last = r.key.last.unwrap_or_default();
+    let parts = |t: Totals| [t.input, t.cached_input, t.output];
+    let inherited = parts(totals).iter().zip(parts(last)).any(|(t, l)| *t > l);
+    if !inherited {
+        return (r.tokens, r.reasoning);
+    }
+    file::buckets(file::capped(last, totals))
 }

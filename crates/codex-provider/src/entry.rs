@@ -34,6 +34,10 @@ pub struct Meta {
     pub cwd: Option<String>,
     pub model_provider: Option<String>,
     pub started: Option<DateTime<Utc>>,
+    /// The sessions it names as its parent, in this order, each once:
+    /// `forked_from_id`, `parent_thread_id`, and
+    /// `source.subagent.thread_spawn.parent_thread_id`.
+    pub parents: Vec<String>,
 }
 
 /// Cumulative token counts of a session, as a `token_count` event carries
@@ -101,16 +105,42 @@ pub fn decode(line: &[u8]) -> Line {
 
 /// The meta fields of a JSON object's text.
 fn meta(object: &str) -> Meta {
-    let Some([id, cwd, provider, timestamp]) =
-        json::fields(object, &["id", "cwd", "model_provider", "timestamp"])
-    else {
+    let Some([id, cwd, provider, timestamp, forked_from, parent, source]) = json::fields(
+        object,
+        &[
+            "id",
+            "cwd",
+            "model_provider",
+            "timestamp",
+            "forked_from_id",
+            "parent_thread_id",
+            "source",
+        ],
+    ) else {
         return Meta::default();
     };
+    // `source` is a string (`"cli"`, `"exec"`) except for a sub-agent:
+    // `{"subagent": {"thread_spawn": {"parent_thread_id": ...}}}`.
+    let spawned_by = source
+        .and_then(|s| json::field(s.get(), "subagent"))
+        .and_then(|s| json::field(s.get(), "thread_spawn"))
+        .and_then(|s| json::field(s.get(), "parent_thread_id"));
+    let id = string(id);
+    let mut parents: Vec<String> = Vec::new();
+    for named in [forked_from, parent, spawned_by] {
+        let Some(named) = json::trimmed(named) else {
+            continue;
+        };
+        if Some(&named) != id.as_ref() && !parents.contains(&named) {
+            parents.push(named);
+        }
+    }
     Meta {
-        id: string(id),
+        id,
         cwd: string(cwd),
         model_provider: json::trimmed(provider),
         started: timestamp.and_then(json::rfc3339),
+        parents,
     }
 }
 

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Tokens;
 use openusage_core::cache::{self, Incremental};
 use openusage_core::files::Scanned;
+use openusage_core::fxhash::FxHashSet;
 
 use crate::entry::{self, Entry, Totals};
 
@@ -26,19 +27,28 @@ pub struct FileScan {
     pub session: String,
     /// When the session started: the meta's timestamp, else the first line's.
     pub started: Option<DateTime<Utc>>,
+    /// The sessions the first `session_meta` names as this one's parent (a
+    /// fork's or sub-agent's); empty for a session of its own.
+    pub parents: Vec<String>,
     /// Non-zero usage records in line order.
     pub records: Vec<UsageRecord>,
     pub lines_dropped: u64,
     /// Records whose buckets were all zero (a delta of reasoning alone).
     pub records_zero: u64,
+    /// `token_count` events below the high-water baseline that are not a
+    /// restart (see [`Step`]): they added nothing.
+    pub snapshots_stale: u64,
     state: State,
 }
 
-/// One turn's usage: the difference between two `token_count` events.
+/// One turn's usage: what a `token_count` event added to the baseline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsageRecord {
     /// The event's timestamp; `None`: the file's mtime (see [`FileScan::when`]).
     pub at: Option<DateTime<Utc>>,
+    /// The latest model named before the event; for an event before any,
+    /// the first model named after it in the file (filled in when that line
+    /// is read); [`UNKNOWN_MODEL`] while the file has named none.
     pub model: String,
     pub provider: Option<String>,
     pub workspace: Option<String>,
@@ -72,7 +82,15 @@ impl Scanned for FileScan {
 /// Where a session stands while its lines are read.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 struct State {
-    previous: Totals,
+    /// The high-water mark of the cumulative totals: what the next event is
+    /// measured from (see [`step`]).
+    baseline: Totals,
+    /// The events read so far that began a count (their totals equal their
+    /// last turn, or fill the context window): one written again later is
+    /// an old snapshot, not a restart.
+    starts: FxHashSet<CopyKey>,
+    /// The latest model named; `None` until the first, and then every
+    /// record so far carries [`UNKNOWN_MODEL`] until it is named.
     model: Option<String>,
     cwd: Option<String>,
     provider: Option<String>,
@@ -92,9 +110,11 @@ impl FileScan {
             mtime: DateTime::UNIX_EPOCH,
             session: stem,
             started: None,
+            parents: Vec::new(),
             records: Vec::new(),
             lines_dropped: 0,
             records_zero: 0,
+            snapshots_stale: 0,
             state: State::default(),
         }
     }
@@ -127,11 +147,14 @@ impl Incremental for FileScan {
                 self.started = meta.started.or(self.started);
                 self.state.cwd = meta.cwd;
                 self.state.provider = meta.model_provider;
+                self.parents = meta.parents;
             }
             Entry::Meta(_) => {}
             Entry::TurnContext { cwd, model } => {
                 self.state.cwd = cwd.or(self.state.cwd.take());
-                self.state.model = model.or(self.state.model.take());
+                if let Some(model) = model {
+                    self.name_model(model);
+                }
             }
             Entry::TokenCount {
                 totals: Some(totals),
@@ -152,20 +175,37 @@ pub fn scan_reader(path: &Path, reader: impl Read, mtime: DateTime<Utc>) -> io::
 }
 
 impl FileScan {
+    /// The model from here on. The first one named is also the model of
+    /// every record before it (a session's turns before its first
+    /// `turn_context` ran on the model it then names).
+    fn name_model(&mut self, model: String) {
+        if self.state.model.is_none() {
+            for record in &mut self.records {
+                record.model.clone_from(&model);
+            }
+        }
+        self.state.model = Some(model);
+    }
+
     /// Turns one cumulative `token_count` into a record of what it added.
     fn record(&mut self, key: CopyKey, at: Option<DateTime<Utc>>) {
-        let delta = delta(self.state.previous, key.totals);
-        self.state.previous = key.totals;
+        let again = self.state.starts.contains(&key);
+        let delta = match step(self.state.baseline, key.totals, key.last, again) {
+            Step::Repeat => return,
+            Step::Stale => {
+                self.snapshots_stale += 1;
+                return;
+            }
+            Step::Growth(delta) | Step::Restart(delta) => delta,
+        };
+        self.state.baseline = key.totals;
+        if starts_count(key.totals, key.last) {
+            self.state.starts.insert(key);
+        }
         if delta == Totals::default() {
             return; // the same event written again
         }
-        let tokens = Tokens {
-            // Codex's input includes the cached part; our input bucket does not.
-            input: delta.input.saturating_sub(delta.cached_input),
-            output: delta.output,
-            cache_read: delta.cached_input,
-            cache_write: 0,
-        };
+        let (tokens, reasoning) = buckets(delta);
         if tokens.is_zero() {
             self.records_zero += 1;
             return;
@@ -183,28 +223,91 @@ impl FileScan {
                 .as_deref()
                 .and_then(openusage_core::workspace_label),
             tokens,
-            reasoning: delta.reasoning_output,
+            reasoning,
             key,
         });
     }
 }
 
-/// What `current` adds to `previous`. When input, cached input or output
-/// went down, the counter was reset and `current` counts from zero.
-fn delta(previous: Totals, current: Totals) -> Totals {
-    let reset = current.input < previous.input
-        || current.cached_input < previous.cached_input
-        || current.output < previous.output;
-    if reset {
-        return current;
+/// Codex's counts as openusage's buckets, and the reasoning part of the
+/// output.
+pub fn buckets(counts: Totals) -> (Tokens, u64) {
+    let tokens = Tokens {
+        // Codex's input includes the cached part; our input bucket does not.
+        input: counts.input.saturating_sub(counts.cached_input),
+        output: counts.output,
+        cache_read: counts.cached_input,
+        cache_write: 0,
+    };
+    (tokens, counts.reasoning_output)
+}
+
+/// What a `token_count` event is, measured against the high-water
+/// `baseline` of the file's earlier events. Only input, cached input and
+/// output are compared (reasoning is part of output, the total their sum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Equal to the baseline in all five: Codex wrote the same totals again.
+    Repeat,
+    /// Otherwise at or above the baseline in all three: it adds the
+    /// difference (reasoning and total never below zero) and becomes the
+    /// baseline.
+    Growth(Totals),
+    /// Below the baseline in one at least, and Codex started counting
+    /// afresh: its totals equal its `last_token_usage` (a new count), or
+    /// have the context-overflow shape `{0, 0, 0, 0, total}`, and the file
+    /// did not hold this same event before. It adds its `last_token_usage`
+    /// (capped at its totals) and becomes the baseline.
+    Restart(Totals),
+    /// Below the baseline in one at least and no restart (an older snapshot
+    /// written again, or another counter's): adds nothing, moves nothing.
+    Stale,
+}
+
+/// Classifies `totals` (with their `last` turn) against `baseline`; `again`:
+/// the file held this very event (all ten numbers) before, so it cannot
+/// start a count.
+pub fn step(baseline: Totals, totals: Totals, last: Option<Totals>, again: bool) -> Step {
+    let parts = |t: Totals| [t.input, t.cached_input, t.output];
+    let (b, t) = (parts(baseline), parts(totals));
+    if t.iter().zip(&b).all(|(t, b)| t >= b) {
+        if totals == baseline {
+            return Step::Repeat;
+        }
+        return Step::Growth(Totals {
+            input: totals.input - baseline.input,
+            cached_input: totals.cached_input - baseline.cached_input,
+            output: totals.output - baseline.output,
+            reasoning_output: totals
+                .reasoning_output
+                .saturating_sub(baseline.reasoning_output),
+            total: totals.total.saturating_sub(baseline.total),
+        });
     }
+    if starts_count(totals, last) && !again {
+        return Step::Restart(capped(last.unwrap_or_default(), totals));
+    }
+    Step::Stale
+}
+
+/// Whether an event has the shape of the start of a count: its totals equal
+/// its last turn (a new count), or are `{0, 0, 0, 0, total}` (the context
+/// window filled after an overflow, `fill_to_context_window`).
+fn starts_count(totals: Totals, last: Option<Totals>) -> bool {
+    let overflow = Totals {
+        total: totals.total,
+        ..Totals::default()
+    };
+    last == Some(totals) || (totals.total > 0 && totals == overflow)
+}
+
+/// `counts`, each no larger than the same one in `cap`.
+pub fn capped(counts: Totals, cap: Totals) -> Totals {
     Totals {
-        input: current.input - previous.input,
-        cached_input: current.cached_input - previous.cached_input,
-        output: current.output - previous.output,
-        reasoning_output: current
-            .reasoning_output
-            .saturating_sub(previous.reasoning_output),
-        total: current.total.saturating_sub(previous.total),
+        input: counts.input.min(cap.input),
+        cached_input: counts.cached_input.min(cap.cached_input),
+        output: counts.output.min(cap.output),
+        reasoning_output: counts.reasoning_output.min(cap.reasoning_output),
+        total: counts.total.min(cap.total),
     }
 }

@@ -3,12 +3,14 @@
 //! Codex writes one JSONL "rollout" per session under
 //! `$CODEX_HOME/sessions/YYYY/MM/DD/`. Its usage comes as `token_count`
 //! events whose totals are cumulative per session; this provider turns them
-//! into per-turn deltas and counts an event copied into another rollout (a
-//! fork) once. The behaviour is specified in `docs/providers/codex.md`.
+//! into per-turn deltas against a high-water baseline (older snapshots
+//! written again add nothing), counts an event copied into another rollout
+//! (a fork) once, and a fork's or sub-agent's inherited opening total never.
+//! The behaviour is specified in `docs/providers/codex.md`.
 //!
 //! - [`entry`]: what one line means;
 //! - [`file`](mod@file): one rollout into a session and its usage deltas;
-//! - [`count`]: deltas across files, copies once;
+//! - [`count`]: deltas across files, copies once, openings of children;
 //! - this module: the [`FileAgent`] that wires them into a provider.
 
 pub mod count;

@@ -175,6 +175,9 @@ impl<A: FileAgent> Provider for A {
             root: A::ROOT_NAME,
         };
         reading.finish(&mut snapshot, &totals, wording);
+        for (name, value) in counted.extra_diagnostics {
+            snapshot.diagnostics.insert(name, value.into());
+        }
         Collected { snapshot, ledger }
     }
 }

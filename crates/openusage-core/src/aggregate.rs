@@ -201,6 +201,9 @@ pub struct Counted {
     /// Metrics of the provider's own, shown when any session counts
     /// (Codex's reasoning tokens).
     pub extra_metrics: Vec<(String, Metric)>,
+    /// Diagnostic counters of the provider's own, written after the shared
+    /// ones (Codex's `snapshots_stale`).
+    pub extra_diagnostics: Vec<(String, u64)>,
 }
 
 impl Counted {
@@ -212,6 +215,7 @@ impl Counted {
             duplicate: 0,
             zero: 0,
             extra_metrics: Vec::new(),
+            extra_diagnostics: Vec::new(),
         }
     }
 }
