@@ -1,7 +1,8 @@
 //! The openusage provider for OpenAI's Codex CLI.
 //!
 //! Codex writes one JSONL "rollout" per session under
-//! `$CODEX_HOME/sessions/YYYY/MM/DD/`. Its usage comes as `token_count`
+//! `$CODEX_HOME/sessions/YYYY/MM/DD/`, and may later compress a cold one to
+//! `rollout-….jsonl.zst` beside it. Its usage comes as `token_count`
 //! events whose totals are cumulative per session; this provider turns them
 //! into per-turn deltas against a high-water baseline (older snapshots
 //! written again add nothing), counts an event copied into another rollout
@@ -41,6 +42,11 @@ impl FileAgent for CodexProvider {
     const BINARY: &'static str = "codex";
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
+    /// Plain rollouts, and those Codex compressed (`rollout-….jsonl.zst`,
+    /// read through the decoder). A rollout caught as both while Codex
+    /// compresses or decompresses it holds the same events twice: the copy
+    /// key counts them once.
+    const ENDINGS: &'static [&'static str] = &["jsonl", "jsonl.zst"];
 
     /// `$CODEX_HOME` (`~` expanded; else `~/.codex`) `/sessions`, and
     /// `/archived_sessions`, where archiving a conversation moves its file
@@ -57,7 +63,14 @@ impl FileAgent for CodexProvider {
     }
 
     fn start(&self, path: &Path) -> file::FileScan {
-        file::FileScan::new(path)
+        let mut scan = file::FileScan::new(path);
+        // `x.jsonl.zst` is named `x` until its meta names it, as `x.jsonl` is.
+        if openusage_core::compressed::is_compressed(path) {
+            if let Some(plain) = scan.session.strip_suffix(".jsonl") {
+                scan.session = plain.to_owned();
+            }
+        }
+        scan
     }
 
     fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>, zone: Zone) -> Counted {
@@ -65,5 +78,7 @@ impl FileAgent for CodexProvider {
     }
 }
 
+#[cfg(test)]
+mod compressed_tests;
 #[cfg(test)]
 mod tests;

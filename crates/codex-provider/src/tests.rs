@@ -714,7 +714,10 @@ fn a_reading_resumed_from_the_cache_equals_a_fresh_one() {
         fs::write(&path, &text).unwrap();
         cache.scan(&path, || file::FileScan::new(&path)).unwrap();
     }
-    let cached = cache.scan(&path, || file::FileScan::new(&path)).unwrap();
+    let cached = cache
+        .scan(&path, || file::FileScan::new(&path))
+        .unwrap()
+        .scan;
     let fresh = scan_reader(&path, text.as_bytes(), cached.mtime).unwrap();
     assert_eq!(*cached, fresh);
     assert_eq!(fresh.snapshots_stale, 1);

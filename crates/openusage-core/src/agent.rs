@@ -24,7 +24,8 @@ use crate::snapshot::{Snapshot, Status};
 use crate::walk::Root;
 use crate::zone::Zone;
 
-/// An agent that keeps its transcripts as `.jsonl` files.
+/// An agent that keeps its transcripts as `.jsonl` files (or as other
+/// endings it names, compressed ones included).
 pub trait FileAgent: Send + Sync + 'static {
     /// What reading one file yields, line by line.
     type Scan: Scanned
@@ -47,6 +48,10 @@ pub trait FileAgent: Send + Sync + 'static {
     const DIR_OPTION: &'static str;
     /// What its roots are called in status messages (`sessions directory`).
     const ROOT_NAME: &'static str;
+    /// The endings of the file names read below its roots, without the
+    /// leading dot. A name ending in `.zst` is decompressed as it is read
+    /// (see [`crate::compressed`]).
+    const ENDINGS: &'static [&'static str] = &["jsonl"];
 
     /// The directories read when the account names none, whether or not
     /// they exist.
@@ -156,9 +161,10 @@ impl<A: FileAgent> Provider for A {
                 .load_once(&cache_file(dir, A::ID, &account.id), A::ID);
         }
         let roots = account.roots(|| self.default_roots(ctx.env));
-        let mut reading = files::read_roots(&roots, &account.scans, ctx.progress, |path| {
-            self.start(path)
-        });
+        let mut reading =
+            files::read_roots(&roots, A::ENDINGS, &account.scans, ctx.progress, |path| {
+                self.start(path)
+            });
         let counted = self.count(&reading.scans, now, ctx.zone);
         reading.diagnostics.turns_zero = counted.zero;
         reading.diagnostics.turns_counted = counted.counted;

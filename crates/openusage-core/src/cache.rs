@@ -2,10 +2,15 @@
 //! only what changed: nothing for an unchanged file, only the new bytes for
 //! a file that grew (transcripts are appended to), the whole file when it was
 //! replaced, shrank or changed where it had already been read.
+//!
+//! A compressed file (`.zst`, see [`compressed`]) is never appended to: it is
+//! read whole through the decoder whenever its stamp changes, and never
+//! resumed from an offset (an offset into the decompressed bytes means
+//! nothing in the file on disk).
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, Metadata};
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -14,6 +19,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::compressed::{self, Decompressed};
 use crate::fxhash::{FxHashMap, FxHashSet, fnv1a};
 use crate::lines;
 
@@ -46,7 +52,7 @@ pub fn read_all<S: Incremental>(
 /// it whenever a provider's reading changes shape or meaning. (The file is
 /// postcard, which has no field names: a reading of another shape simply
 /// fails to decode and is ignored too.)
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 
 /// How many bytes at the start, and just before where reading stopped, are
 /// checked to tell "appended to" from "rewritten".
@@ -61,6 +67,22 @@ pub struct ScanCache<S> {
     changed: AtomicBool,
     /// The saved cache was looked for already.
     loaded: AtomicBool,
+    /// The most a compressed file may decompress to
+    /// ([`compressed::MAX_DECOMPRESSED_BYTES`] unless a test lowers it).
+    max_decompressed: u64,
+}
+
+/// What reading one file gave.
+#[derive(Debug)]
+pub struct Outcome<S> {
+    /// The reading: of the whole file, or, when `stopped`, of its complete
+    /// lines before the point where reading failed.
+    pub scan: Arc<S>,
+    /// Why a compressed file could not be read to its end (corrupt, cut
+    /// short, inflating past the bound). The same on every collection until
+    /// the file changes. Never set for a plain file: one that cannot be read
+    /// is an error.
+    pub stopped: Option<Arc<str>>,
 }
 
 impl<S> Default for ScanCache<S> {
@@ -80,8 +102,12 @@ struct Entry<S> {
     /// Bytes up to and including the last newline.
     offset: u64,
     /// Hashes of the first bytes and of the bytes just before `offset`.
+    /// (A compressed file, never resumed, has offset 0, hashes of nothing,
+    /// and `committed` the same as `full`.)
     head: (u64, u64),
     tail: u64,
+    /// See [`Outcome::stopped`].
+    stopped: Option<Arc<str>>,
 }
 
 /// What identifies one version of a file without reading it.
@@ -118,18 +144,20 @@ impl Stamp {
 impl<S: Incremental> ScanCache<S> {
     /// The reading of `path`: the remembered one when the file is unchanged;
     /// the remembered one continued with the new lines when the file only
-    /// grew; else a reading from `start()`. Only regular files are read.
-    pub fn scan(&self, path: &Path, start: impl FnOnce() -> S) -> io::Result<Arc<S>> {
+    /// grew; else a reading from `start()`. Only regular files are read. A
+    /// compressed file (see [`compressed::is_compressed`]) is read whole
+    /// through the decoder whenever it changed.
+    pub fn scan(&self, path: &Path, start: impl FnOnce() -> S) -> io::Result<Outcome<S>> {
         let stamp = Stamp::of(&fs::metadata(path)?);
         let known = self
             .lock()
             .get(path.as_os_str())
-            .map(|e| (e.stamp, Arc::clone(&e.full), e.resume()));
-        if let Some((seen, full, _)) = &known {
-            if *seen == stamp {
-                return Ok(Arc::clone(full));
-            }
-        }
+            .map(|e| (e.stamp, e.outcome(), e.resume()));
+        let known = match known {
+            Some((seen, outcome, _)) if seen == stamp => return Ok(outcome),
+            Some((seen, _, resume)) => Some((seen, resume)),
+            None => None,
+        };
         let mut file = File::open(path)?;
         // The stamp of the handle we read, taken before reading: if the file
         // grows meanwhile, the next stamp differs and the rest is read then.
@@ -142,23 +170,27 @@ impl<S: Incremental> ScanCache<S> {
             ));
         }
         let stamp = Stamp::of(&meta);
-        let resume = match known {
-            Some((seen, _, resume))
-                if seen.same_file(&stamp) && resume.fits(&mut file, meta.len())? =>
-            {
-                Some(resume)
-            }
-            _ => None,
+        let entry = if compressed::is_compressed(path) {
+            read_compressed(file, start(), &meta, stamp, self.max_decompressed)?
+        } else {
+            let resume = match known {
+                Some((seen, resume))
+                    if seen.same_file(&stamp) && resume.fits(&mut file, meta.len())? =>
+                {
+                    Some(resume)
+                }
+                _ => None,
+            };
+            let (state, offset) = match resume {
+                Some(r) => ((*r.committed).clone(), r.offset),
+                None => (start(), 0),
+            };
+            read_from(&mut file, state, offset, &meta, stamp)?
         };
-        let (state, offset) = match resume {
-            Some(r) => ((*r.committed).clone(), r.offset),
-            None => (start(), 0),
-        };
-        let entry = read_from(&mut file, state, offset, &meta, stamp)?;
-        let full = Arc::clone(&entry.full);
+        let outcome = entry.outcome();
         self.lock().insert(path.as_os_str().to_owned(), entry);
         self.changed.store(true, Ordering::Relaxed);
-        Ok(full)
+        Ok(outcome)
     }
 }
 
@@ -181,6 +213,7 @@ struct SavedEntry<S> {
     offset: u64,
     head: (u64, u64),
     tail: u64,
+    stopped: Option<String>,
 }
 
 impl<S: Clone + Serialize + for<'de> Deserialize<'de>> ScanCache<S> {
@@ -251,6 +284,7 @@ impl<S: Clone> Entry<S> {
             offset: self.offset,
             head: self.head,
             tail: self.tail,
+            stopped: self.stopped.as_deref().map(str::to_owned),
         }
     }
 
@@ -264,6 +298,7 @@ impl<S: Clone> Entry<S> {
             offset: saved.offset,
             head: saved.head,
             tail: saved.tail,
+            stopped: saved.stopped.map(Arc::from),
         };
         (saved.path.into_os_string(), entry)
     }
@@ -275,7 +310,15 @@ impl<S> ScanCache<S> {
             files: Mutex::new(files),
             changed: AtomicBool::new(false),
             loaded: AtomicBool::new(false),
+            max_decompressed: compressed::MAX_DECOMPRESSED_BYTES,
         }
+    }
+
+    /// The same cache with another bound on what one compressed file may
+    /// decompress to (tests lower it to build a decompression bomb cheaply).
+    pub fn with_max_decompressed(mut self, bytes: u64) -> Self {
+        self.max_decompressed = bytes;
+        self
     }
 
     /// Forgets every file not in `paths` (deleted or moved away).
@@ -305,6 +348,13 @@ struct Resume<S> {
 }
 
 impl<S> Entry<S> {
+    fn outcome(&self) -> Outcome<S> {
+        Outcome {
+            scan: Arc::clone(&self.full),
+            stopped: self.stopped.clone(),
+        }
+    }
+
     fn resume(&self) -> Resume<S> {
         Resume {
             committed: Arc::clone(&self.committed),
@@ -338,22 +388,85 @@ fn read_from<S: Incremental>(
     meta: &Metadata,
     stamp: Stamp,
 ) -> io::Result<Entry<S>> {
-    let mtime = meta
-        .modified()
-        .map(DateTime::<Utc>::from)
-        .unwrap_or(DateTime::UNIX_EPOCH);
-    state.set_mtime(mtime);
+    state.set_mtime(mtime(meta));
     file.seek(SeekFrom::Start(offset))?;
+    let (committed, full, complete) = feed(&mut *file, state);
+    let offset = offset + complete?;
+    let head_len = offset.min(CHECKED);
+    Ok(Entry {
+        stamp,
+        committed,
+        full,
+        offset,
+        head: (head_len, hash_range(file, 0, head_len)?),
+        tail: hash_range(file, offset.saturating_sub(CHECKED), offset)?,
+        stopped: None,
+    })
+}
+
+/// Reads the compressed `file` whole, through the decoder, into `state`.
+///
+/// When the data cannot be decoded to its end (corrupt, cut short, or
+/// inflating past `limit` bytes), the reading keeps the complete lines
+/// decoded before that point: each was decoded from the file as it is, so
+/// what they add up to is exact for the part read. The exception is a
+/// content checksum that does not match: the bytes are known to be wrong
+/// somewhere, so nothing is kept. Either way the entry says why it stopped.
+/// An error of the file itself (not of its data) is returned, as for a
+/// plain file.
+fn read_compressed<S: Incremental>(
+    file: File,
+    mut state: S,
+    meta: &Metadata,
+    stamp: Stamp,
+    limit: u64,
+) -> io::Result<Entry<S>> {
+    state.set_mtime(mtime(meta));
+    let initial = state.clone();
+    let mut decoder = Decompressed::new(BufReader::new(file), limit);
+    let (_, full, read) = feed(&mut decoder, state);
+    let (full, stopped) = match read {
+        Ok(_) => (full, None),
+        Err(e) if compressed::is_checksum_mismatch(&e) => (
+            Arc::new(initial),
+            Some(format!("{e}; nothing in it is counted")),
+        ),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            let at = decoder.bytes_out();
+            let why = format!(
+                "{e} (after {at} decompressed bytes; the complete lines before are counted)"
+            );
+            (full, Some(why))
+        }
+        Err(e) => return Err(e),
+    };
+    let nothing = fnv1a(&[]);
+    Ok(Entry {
+        stamp,
+        committed: Arc::clone(&full),
+        full,
+        offset: 0,
+        head: (0, nothing),
+        tail: nothing,
+        stopped: stopped.map(Arc::from),
+    })
+}
+
+/// Feeds every complete line of `reader` to `state`, and the unfinished last
+/// one to a copy of it. Returns the state after the last complete line, the
+/// state with the unfinished line too, and the bytes up to and including the
+/// last newline, or the error that stopped the reading (the lines before it
+/// were fed; an unfinished line before an error is not).
+fn feed<S: Incremental>(reader: impl Read, mut state: S) -> (Arc<S>, Arc<S>, io::Result<u64>) {
     let mut unfinished: Option<Vec<u8>> = None;
-    let complete = lines::split(&mut *file, |line, ended| {
+    let complete = lines::split(reader, |line, ended| {
         if ended {
             state.line(line);
         } else {
             unfinished = Some(line.to_vec());
         }
         std::ops::ControlFlow::Continue(())
-    })?;
-    let offset = offset + complete;
+    });
     let committed = Arc::new(state);
     let full = match unfinished {
         Some(line) => {
@@ -363,15 +476,14 @@ fn read_from<S: Incremental>(
         }
         None => Arc::clone(&committed),
     };
-    let head_len = offset.min(CHECKED);
-    Ok(Entry {
-        stamp,
-        committed,
-        full,
-        offset,
-        head: (head_len, hash_range(file, 0, head_len)?),
-        tail: hash_range(file, offset.saturating_sub(CHECKED), offset)?,
-    })
+    (committed, full, complete)
+}
+
+/// The file's modification time, which dates what carries no timestamp.
+fn mtime(meta: &Metadata) -> DateTime<Utc> {
+    meta.modified()
+        .map(DateTime::<Utc>::from)
+        .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
 /// FNV-1a of the bytes `from..to` of `file`.
@@ -387,7 +499,7 @@ mod tests {
     use super::*;
 
     /// A reading that keeps its lines, and counts how many it was fed.
-    #[derive(Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     struct Lines {
         lines: Vec<String>,
         fed: usize,
@@ -417,8 +529,8 @@ mod tests {
         let path = dir.path().join("s.jsonl");
         fs::write(&path, "one\n").unwrap();
         let cache = ScanCache::default();
-        let first = cache.scan(&path, Lines::default).unwrap();
-        let again = cache.scan(&path, Lines::default).unwrap();
+        let first = cache.scan(&path, Lines::default).unwrap().scan;
+        let again = cache.scan(&path, Lines::default).unwrap().scan;
         assert!(Arc::ptr_eq(&first, &again));
     }
 
@@ -428,9 +540,9 @@ mod tests {
         let path = dir.path().join("s.jsonl");
         fs::write(&path, "one\ntwo\n").unwrap();
         let cache = ScanCache::default();
-        assert_eq!(cache.scan(&path, Lines::default).unwrap().fed, 2);
+        assert_eq!(cache.scan(&path, Lines::default).unwrap().scan.fed, 2);
         append(&path, "three\n");
-        let grown = cache.scan(&path, Lines::default).unwrap();
+        let grown = cache.scan(&path, Lines::default).unwrap().scan;
         assert_eq!(lines(&grown), ["one", "two", "three"]);
         assert_eq!(grown.fed, 3, "only the new line was read");
     }
@@ -442,12 +554,12 @@ mod tests {
         fs::write(&path, "one\nhal").unwrap();
         let cache = ScanCache::default();
         assert_eq!(
-            lines(&cache.scan(&path, Lines::default).unwrap()),
+            lines(&cache.scan(&path, Lines::default).unwrap().scan),
             ["one", "hal"]
         );
         append(&path, "f\n");
         assert_eq!(
-            lines(&cache.scan(&path, Lines::default).unwrap()),
+            lines(&cache.scan(&path, Lines::default).unwrap().scan),
             ["one", "half"]
         );
     }
@@ -461,18 +573,21 @@ mod tests {
         cache.scan(&path, Lines::default).unwrap();
         // Shrunk (a branch deleted).
         fs::write(&path, "one\n").unwrap();
-        assert_eq!(lines(&cache.scan(&path, Lines::default).unwrap()), ["one"]);
+        assert_eq!(
+            lines(&cache.scan(&path, Lines::default).unwrap().scan),
+            ["one"]
+        );
         // Rewritten at the start, then grown (a title slot changed).
         fs::write(&path, "ONE\nmore\n").unwrap();
         assert_eq!(
-            lines(&cache.scan(&path, Lines::default).unwrap()),
+            lines(&cache.scan(&path, Lines::default).unwrap().scan),
             ["ONE", "more"]
         );
         // Replaced by rename with a longer file that starts the same.
         let tmp = dir.path().join("s.tmp");
         fs::write(&tmp, "ONE\nmore\nand more\n").unwrap();
         fs::rename(&tmp, &path).unwrap();
-        let replaced = cache.scan(&path, Lines::default).unwrap();
+        let replaced = cache.scan(&path, Lines::default).unwrap().scan;
         assert_eq!(lines(&replaced), ["ONE", "more", "and more"]);
         assert_eq!(replaced.fed, 3, "a new inode is read whole");
     }
@@ -483,12 +598,131 @@ mod tests {
         let path = dir.path().join("s.jsonl");
         fs::write(&path, "one\n").unwrap();
         let cache = ScanCache::default();
-        let first = cache.scan(&path, Lines::default).unwrap();
+        let first = cache.scan(&path, Lines::default).unwrap().scan;
         cache.retain(&[]);
         assert!(!Arc::ptr_eq(
             &first,
-            &cache.scan(&path, Lines::default).unwrap()
+            &cache.scan(&path, Lines::default).unwrap().scan
         ));
         assert!(cache.scan(dir.path(), Lines::default).is_err());
+    }
+
+    /// `n` numbered lines, as a compressed file holds them.
+    fn numbered(n: usize) -> String {
+        (0..n).map(|i| format!("line {i:04}\n")).collect()
+    }
+
+    fn zst(text: &str) -> Vec<u8> {
+        compressed::frames::raw(text.as_bytes(), 1024, 10)
+    }
+
+    #[test]
+    fn a_compressed_file_is_read_whole_through_the_decoder_and_never_resumed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl.zst");
+        fs::write(&path, zst("one\ntwo\n")).unwrap();
+        let cache = ScanCache::default();
+        let first = cache.scan(&path, Lines::default).unwrap();
+        assert_eq!(lines(&first.scan), ["one", "two"]);
+        assert!(first.stopped.is_none());
+        let again = cache.scan(&path, Lines::default).unwrap();
+        assert!(Arc::ptr_eq(&first.scan, &again.scan), "unchanged: not read");
+        // A second frame appended in place (zstd allows it): the file grew,
+        // but an offset into the decompressed bytes means nothing on disk,
+        // so the whole file is read again, from the start.
+        let mut grown = fs::read(&path).unwrap();
+        grown.extend(zst("three\n"));
+        fs::write(&path, grown).unwrap();
+        let grown = cache.scan(&path, Lines::default).unwrap().scan;
+        assert_eq!(lines(&grown), ["one", "two", "three"]);
+        assert_eq!(grown.fed, 3, "read whole, not resumed");
+        // Rewritten shorter.
+        fs::write(&path, zst("ONE\n")).unwrap();
+        assert_eq!(
+            lines(&cache.scan(&path, Lines::default).unwrap().scan),
+            ["ONE"]
+        );
+    }
+
+    #[test]
+    fn a_compressed_file_cut_short_keeps_its_complete_lines_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl.zst");
+        let text = numbered(1000);
+        let whole = zst(&text);
+        fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+        let cache = ScanCache::default();
+        let cut = cache.scan(&path, Lines::default).unwrap();
+        let why = cut.stopped.clone().expect("stopped");
+        assert!(why.contains("corrupt or truncated"), "{why}");
+        assert!(why.contains("complete lines before are counted"), "{why}");
+        let all: Vec<&str> = text.lines().collect();
+        let read = lines(&cut.scan);
+        // The decoder hands out a block once the window behind it is full,
+        // so the last block or two before the cut are not among them.
+        assert!(read.len() > 300, "{} lines", read.len());
+        assert_eq!(read, all[..read.len()], "the complete lines, in order");
+        // The same on the next collection, without reading again.
+        let again = cache.scan(&path, Lines::default).unwrap();
+        assert!(Arc::ptr_eq(&cut.scan, &again.scan));
+        assert_eq!(again.stopped, cut.stopped);
+        // And after a save and a load.
+        let saved = dir.path().join("cache.bin");
+        cache.save(&saved, "t").unwrap();
+        let loaded: ScanCache<Lines> = ScanCache::load(&saved, "t");
+        let restored = loaded.scan(&path, Lines::default).unwrap();
+        assert_eq!(restored.stopped, cut.stopped);
+        assert_eq!(restored.scan.fed, cut.scan.fed);
+        // Repaired: read whole, nothing said.
+        fs::write(&path, &whole).unwrap();
+        let repaired = cache.scan(&path, Lines::default).unwrap();
+        assert!(repaired.stopped.is_none());
+        assert_eq!(repaired.scan.fed, 1000);
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_read_up_to_the_bound_and_no_further() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.jsonl.zst");
+        // 64 RLE blocks of 128 KiB of newlines then one line: 8 MiB from a
+        // few hundred bytes; the bound, lowered to 1 MiB, stops it.
+        let mut blocks: Vec<compressed::frames::Block<'_>> = (0..64)
+            .map(|_| compressed::frames::Block::Rle(b'\n', 128 * 1024))
+            .collect();
+        blocks.insert(0, compressed::frames::Block::Raw(b"first\n"));
+        blocks.push(compressed::frames::Block::Raw(b"never\n"));
+        fs::write(&path, compressed::frames::frame(&blocks, 20, None)).unwrap();
+        assert!(fs::metadata(&path).unwrap().len() < 400);
+        let cache = ScanCache::default().with_max_decompressed(1 << 20);
+        let read = cache.scan(&path, Lines::default).unwrap();
+        let why = read.stopped.expect("stopped at the bound");
+        assert!(why.contains("more than 1048576 bytes"), "{why}");
+        assert!(why.contains("after 1048576 decompressed bytes"), "{why}");
+        assert_eq!(lines(&read.scan), ["first"]);
+    }
+
+    #[test]
+    fn a_compressed_file_whose_checksum_is_wrong_counts_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl.zst");
+        let block = compressed::frames::Block::Raw(b"one\ntwo\n");
+        fs::write(&path, compressed::frames::frame(&[block], 10, Some(0))).unwrap();
+        let cache = ScanCache::default();
+        let read = cache.scan(&path, Lines::default).unwrap();
+        let why = read.stopped.expect("stopped");
+        assert!(why.contains("checksum"), "{why}");
+        assert!(why.contains("nothing in it is counted"), "{why}");
+        assert_eq!(read.scan.fed, 0);
+    }
+
+    #[test]
+    fn a_plain_file_that_is_zstd_inside_is_read_as_plain() {
+        // Compression goes by the name: a `.jsonl` is never decoded.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        fs::write(&path, zst("one\n")).unwrap();
+        let read = ScanCache::default().scan(&path, Lines::default).unwrap();
+        assert!(read.stopped.is_none());
+        assert_ne!(lines(&read.scan), ["one"]);
     }
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::aggregate::Totals;
-use crate::cache::{Incremental, ScanCache};
+use crate::cache::{Incremental, Outcome, ScanCache};
 use crate::provider::Progress;
 use crate::snapshot::{Snapshot, Status};
 use crate::walk::{self, Found, Problem, Root};
@@ -32,9 +32,11 @@ pub trait Scanned {
 /// Counters that say what was read and what was dropped, and why.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Diagnostics {
-    /// Files opened and read (skipped ones included).
+    /// Files opened and read to the end (skipped ones included).
     pub files_read: u64,
     pub files_skipped: u64,
+    /// Files that could not be opened or read, and compressed files that
+    /// could not be decompressed to the end (what was read of those counts).
     pub files_unreadable: u64,
     pub dirs_unreadable: u64,
     pub lines_dropped: u64,
@@ -55,16 +57,20 @@ pub struct Reading<S> {
     problems: Vec<Problem>,
 }
 
-/// Reads every `.jsonl` file under `roots` through `cache` (a new reading
-/// begins as `start(path)`), counting each file in `progress`. A file that cannot be read is counted and listed; it
-/// never stops the others.
+/// Reads every file under `roots` whose name ends in `.{ending}` for one of
+/// `endings` through `cache` (a new reading begins as `start(path)`),
+/// counting each file in `progress`. A file that cannot be read is counted
+/// and listed; it never stops the others. A compressed file that could not
+/// be read to its end is counted and listed the same way, and what was read
+/// of it (see [`Outcome::stopped`]) is kept.
 pub fn read_roots<S: Scanned + Incremental + Send + Sync>(
     roots: &[Root],
+    endings: &[&str],
     cache: &ScanCache<S>,
     progress: &Progress,
     start: impl Fn(&Path) -> S + Sync,
 ) -> Reading<S> {
-    let found = walk::find_files(roots, "jsonl");
+    let found = walk::find_files(roots, endings);
     let mut diagnostics = Diagnostics {
         dirs_unreadable: found.dirs_unreadable.len() as u64,
         ..Diagnostics::default()
@@ -72,7 +78,7 @@ pub fn read_roots<S: Scanned + Incremental + Send + Sync>(
     let mut problems = found.dirs_unreadable.clone();
     // Files are independent until counting: read them on every core. The
     // results come back in path order whatever order they finish in.
-    let scanned: Vec<io::Result<Arc<S>>> = found
+    let scanned: Vec<io::Result<Outcome<S>>> = found
         .files
         .par_iter()
         .map(|path| {
@@ -84,8 +90,17 @@ pub fn read_roots<S: Scanned + Incremental + Send + Sync>(
     let mut scans = Vec::with_capacity(found.files.len());
     for (path, scan) in found.files.iter().zip(scanned) {
         match scan {
-            Ok(scan) => {
-                diagnostics.files_read += 1;
+            Ok(Outcome { scan, stopped }) => {
+                match stopped {
+                    None => diagnostics.files_read += 1,
+                    Some(reason) => {
+                        diagnostics.files_unreadable += 1;
+                        problems.push(Problem {
+                            path: path.clone(),
+                            reason: reason.to_string(),
+                        });
+                    }
+                }
                 diagnostics.files_skipped += u64::from(scan.skipped());
                 diagnostics.lines_dropped += scan.lines_dropped();
                 scans.push(scan);

@@ -10,9 +10,9 @@
 //! - [`env`](mod@env) and [`clock`]: the seams through which providers see the
 //!   machine and the time, so tests never touch the real ones;
 //! - [`snapshot`]: the types that serialise to the JSON contract;
-//! - [`walk`], [`cache`], [`files`], [`lines`], [`scan`], [`json`], [`aggregate`],
-//!   [`humanize`]: the reading, counting and summing every provider needs,
-//!   written once;
+//! - [`walk`], [`cache`], [`files`], [`lines`], [`compressed`], [`scan`], [`json`],
+//!   [`aggregate`], [`humanize`]: the reading, counting and summing every
+//!   provider needs, written once;
 //! - [`ledger`] and [`report`]: what was counted, by session, day and model,
 //!   and the daily, weekly, monthly and session reports made from it;
 //! - [`zone`]: where days start.
@@ -21,6 +21,7 @@ pub mod agent;
 pub mod aggregate;
 pub mod cache;
 pub mod clock;
+pub mod compressed;
 pub mod env;
 pub mod files;
 pub mod fxhash;

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 /// What walking a set of roots found.
 #[derive(Debug, Default)]
 pub struct Found {
-    /// Regular files with the wanted extension, by canonical (symlink-resolved)
+    /// Regular files with a wanted ending, by canonical (symlink-resolved)
     /// path, each once however many roots or links lead to it. Sorted by the
     /// bytes of the path.
     pub files: Vec<PathBuf>,
@@ -66,7 +66,8 @@ impl Root {
 }
 
 /// Walks every root (recursively unless it is flat), following symbolic
-/// links, and collects the regular files whose name ends in `.{extension}`.
+/// links, and collects the regular files whose name ends in `.{ending}` for
+/// one of `endings` (`jsonl`, `jsonl.zst`).
 ///
 /// - A root that does not exist (or is a dangling link) is passed over; one
 ///   that exists but is not a readable directory goes to `roots_unreadable`.
@@ -76,10 +77,10 @@ impl Root {
 ///   opened, so it cannot hang the reader.
 /// - Files are de-duplicated by canonical path, so a root linked to another,
 ///   or a directory reachable twice, is read once.
-pub fn find_files(roots: &[Root], extension: &str) -> Found {
+pub fn find_files(roots: &[Root], endings: &[&str]) -> Found {
     let mut found = Found::default();
     let mut files = Vec::new();
-    let suffix = format!(".{extension}");
+    let suffixes: Vec<String> = endings.iter().map(|e| format!(".{e}")).collect();
     for root in roots {
         match check_root(&root.path) {
             Ok(false) => continue,
@@ -92,7 +93,7 @@ pub fn find_files(roots: &[Root], extension: &str) -> Found {
                 continue;
             }
         }
-        walk_root(root, &suffix, &mut files, &mut found.dirs_unreadable);
+        walk_root(root, &suffixes, &mut files, &mut found.dirs_unreadable);
     }
     // Sorted and de-duplicated as bytes: cheaper than comparing paths
     // component by component, and the order counting breaks ties in.
@@ -116,7 +117,12 @@ fn check_root(root: &Path) -> Result<bool, String> {
     }
 }
 
-fn walk_root(root: &Root, suffix: &str, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+fn walk_root(
+    root: &Root,
+    suffixes: &[String],
+    files: &mut Vec<PathBuf>,
+    problems: &mut Vec<Problem>,
+) {
     let mut dirs = HashMap::new();
     let mut walk = WalkDir::new(&root.path).follow_links(true);
     if !root.recursive {
@@ -132,7 +138,9 @@ fn walk_root(root: &Root, suffix: &str, files: &mut Vec<PathBuf>, problems: &mut
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !entry.file_name().to_string_lossy().ends_with(suffix) {
+        let name = entry.file_name().as_encoded_bytes();
+        let wanted = suffixes.iter().any(|s| name.ends_with(s.as_bytes()));
+        if !entry.file_type().is_file() || !wanted {
             continue;
         }
         // A file that vanished between listing and here is simply gone.
@@ -196,7 +204,7 @@ mod tests {
         touch(&root.join("-code-app/s/agent.jsonl"));
         touch(&root.join("--proj--/a.json"));
         touch(&root.join("--proj--/a.jsonl.bak"));
-        let found = find_files(&[Root::tree(&root)], "jsonl");
+        let found = find_files(&[Root::tree(&root)], &["jsonl"]);
         let names: Vec<_> = found
             .files
             .iter()
@@ -204,6 +212,34 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.jsonl", "agent.jsonl"]);
         assert_eq!(found.roots_read, [root]);
+    }
+
+    #[test]
+    fn each_wanted_ending_is_found_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("archived_sessions");
+        for name in [
+            "rollout-a.jsonl",
+            "rollout-b.jsonl.zst",
+            // Codex's temporary files while it compresses.
+            "rollout-b.jsonl.zst.compress.1.0.tmp",
+            "rollout-compress-x1y2.tmp",
+            "notes.zst",
+        ] {
+            touch(&root.join(name));
+        }
+        let names = |endings: &[&str]| -> Vec<String> {
+            find_files(&[Root::tree(&root)], endings)
+                .files
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(names(&["jsonl"]), ["rollout-a.jsonl"]);
+        assert_eq!(
+            names(&["jsonl", "jsonl.zst"]),
+            ["rollout-a.jsonl", "rollout-b.jsonl.zst"]
+        );
     }
 
     #[test]
@@ -219,7 +255,7 @@ mod tests {
         symlink(&pi, &also_pi).unwrap();
         let found = find_files(
             &[Root::tree(pi), Root::tree(omp), Root::tree(also_pi)],
-            "jsonl",
+            &["jsonl"],
         );
         assert_eq!(found.files.len(), 1);
         assert!(found.dirs_unreadable.is_empty());
@@ -239,7 +275,7 @@ mod tests {
             status.map(|s| s.success()).unwrap_or(false),
             "mkfifo is needed for this test"
         );
-        let found = find_files(&[Root::tree(root)], "jsonl");
+        let found = find_files(&[Root::tree(root)], &["jsonl"]);
         assert!(found.files.is_empty(), "{:?}", found.files);
         assert!(found.dirs_unreadable.is_empty());
     }
@@ -257,7 +293,7 @@ mod tests {
                 Root::tree(dangling),
                 Root::tree(&file_root),
             ],
-            "jsonl",
+            &["jsonl"],
         );
         assert!(found.roots_read.is_empty());
         assert_eq!(found.roots_unreadable.len(), 1);
@@ -271,11 +307,11 @@ mod tests {
         let agent = tmp.path().join("agent");
         touch(&agent.join("stray.jsonl"));
         touch(&agent.join("sessions/--p--/s.jsonl"));
-        let found = find_files(&[Root::flat(&agent)], "jsonl");
+        let found = find_files(&[Root::flat(&agent)], &["jsonl"]);
         let names: Vec<_> = found.files.iter().map(|p| p.file_name().unwrap()).collect();
         assert_eq!(names, ["stray.jsonl"]);
         // With the sessions tree as a root too, each file once.
         let both = [Root::flat(&agent), Root::tree(agent.join("sessions"))];
-        assert_eq!(find_files(&both, "jsonl").files.len(), 2);
+        assert_eq!(find_files(&both, &["jsonl"]).files.len(), 2);
     }
 }
