@@ -68,6 +68,12 @@ pub enum RequestKey {
 /// record). Advisor iterations are inside assistant records.
 const WORDS: [&[u8]; 2] = [b"assistant", b"progress"];
 
+/// [`WORDS`]: what a long line must hold to be examined once the file's
+/// start is known (see [`openusage_core::cache::Incremental::words`]).
+pub fn words() -> &'static [&'static [u8]] {
+    &WORDS
+}
+
 /// Decodes only what matters once the file's start is known: a line that
 /// cannot be a usage record is checked for being JSON and no more.
 pub fn decode_usage(line: &[u8]) -> Entry {

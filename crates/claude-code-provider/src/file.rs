@@ -24,6 +24,9 @@ pub struct FileScan {
     /// Usage records in line order.
     pub records: Vec<UsageLine>,
     pub lines_dropped: u64,
+    /// Lines that could matter but were too long to read.
+    #[serde(default)]
+    pub lines_oversized: u64,
 }
 
 impl FileScan {
@@ -39,6 +42,7 @@ impl FileScan {
                 .unwrap_or_default(),
             records: Vec::new(),
             lines_dropped: 0,
+            lines_oversized: 0,
         }
     }
 
@@ -55,6 +59,10 @@ impl Scanned for FileScan {
 
     fn lines_dropped(&self) -> u64 {
         self.lines_dropped
+    }
+
+    fn lines_oversized(&self) -> u64 {
+        self.lines_oversized
     }
 }
 
@@ -78,6 +86,17 @@ impl Incremental for FileScan {
 
     fn set_mtime(&mut self, mtime: DateTime<Utc>) {
         self.mtime = mtime;
+    }
+
+    /// Until the file's first timestamp every line is examined (any record
+    /// may date the file); then only lines holding `assistant` or
+    /// `progress`, as every usage record does.
+    fn words(&self) -> Option<&'static [&'static [u8]]> {
+        self.started.map(|_| entry::words())
+    }
+
+    fn oversized(&mut self) {
+        self.lines_oversized += 1;
     }
 }
 

@@ -65,6 +65,12 @@ pub struct Line {
 /// string (the 2025 meta line its `id` key).
 const WORDS: [&[u8]; 4] = [b"token_count", b"session_meta", b"turn_context", b"id"];
 
+/// [`WORDS`]: what a long line must hold to be examined once the file's
+/// start is known (see [`openusage_core::cache::Incremental::words`]).
+pub fn words() -> &'static [&'static [u8]] {
+    &WORDS
+}
+
 /// Decodes only what matters once the file's start is known: a line that
 /// cannot be a usage-relevant record is checked for being JSON and no more.
 pub fn decode_relevant(line: &[u8]) -> Line {

@@ -33,6 +33,9 @@ pub struct FileScan {
     /// Non-zero usage records in line order.
     pub records: Vec<UsageRecord>,
     pub lines_dropped: u64,
+    /// Lines that could matter but were too long to read.
+    #[serde(default)]
+    pub lines_oversized: u64,
     /// Records whose buckets were all zero (a delta of reasoning alone).
     pub records_zero: u64,
     /// `token_count` events below the high-water baseline that are not a
@@ -77,6 +80,10 @@ impl Scanned for FileScan {
     fn lines_dropped(&self) -> u64 {
         self.lines_dropped
     }
+
+    fn lines_oversized(&self) -> u64 {
+        self.lines_oversized
+    }
 }
 
 /// Where a session stands while its lines are read.
@@ -113,6 +120,7 @@ impl FileScan {
             parents: Vec::new(),
             records: Vec::new(),
             lines_dropped: 0,
+            lines_oversized: 0,
             records_zero: 0,
             snapshots_stale: 0,
             state: State::default(),
@@ -166,6 +174,17 @@ impl Incremental for FileScan {
 
     fn set_mtime(&mut self, mtime: DateTime<Utc>) {
         self.mtime = mtime;
+    }
+
+    /// Until the file's first timestamp every line is examined (any record
+    /// may date the file); then only lines holding one of the words every
+    /// meta, turn context and token count line holds.
+    fn words(&self) -> Option<&'static [&'static [u8]]> {
+        self.started.map(|_| entry::words())
+    }
+
+    fn oversized(&mut self) {
+        self.lines_oversized += 1;
     }
 }
 

@@ -7,10 +7,26 @@
 //! read whole through the decoder whenever its stamp changes, and never
 //! resumed from an offset (an offset into the decompressed bytes means
 //! nothing in the file on disk).
+//!
+//! What tells "appended to" from "rewritten": a file is resumed only when
+//! its stamp (size, mtime, device and inode, ctime) changed, it is the same
+//! file (device and inode), it is larger than at its last reading, and the
+//! checked bytes of what was read hash as they did: the first KiB, the last
+//! KiB before the resume point, and 16 windows of 256 bytes spread evenly
+//! between (about 6 KiB in all, read with one positioned read each; every
+//! byte of a file whose read part is at most 8 KiB). Anything else is read
+//! whole again. What this can still miss: a rewrite of the same file that
+//! leaves it larger than at its last reading and changes only bytes outside
+//! the checked windows (a same-length edit of a number in the middle of a
+//! large transcript, then an append), and a change that leaves the stamp
+//! exactly as it was (only possible where the filesystem keeps no ctime, or
+//! keeps times coarser than the interval between the write and the reading
+//! before it). `--no-cache` reads everything whole.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, Metadata};
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -26,37 +42,78 @@ use crate::lines;
 /// A provider's reading of one file, built line by line, so that reading
 /// can stop at any line and go on later from the same state.
 pub trait Incremental: Clone {
-    /// Takes the next complete line.
+    /// Takes the next complete line (a long one as its skeleton, see
+    /// [`lines`]).
     fn line(&mut self, line: &[u8]);
     /// The file's modification time now, which dates what carries no
     /// timestamp of its own.
     fn set_mtime(&mut self, mtime: DateTime<Utc>);
+    /// What a long line (over [`lines::GATHERED`]) must hold, as bytes
+    /// anywhere in it, for this reading to examine it now: the words every
+    /// line that matters holds (see [`lines::Sink::words`]). `None` (where
+    /// any line could matter, as before a file's first record): every line
+    /// is examined.
+    fn words(&self) -> Option<&'static [&'static [u8]]>;
+    /// A long line that could matter but was too long to read (its
+    /// skeleton over [`lines::MAX_HELD`]): to be counted, so the account
+    /// can say its numbers may be short.
+    fn oversized(&mut self);
 }
 
 /// Feeds every line of `reader` to `scan`, the unfinished last one too:
 /// a whole first reading at once (tests, benchmarks).
-pub fn read_all<S: Incremental>(
+pub fn read_all<S: Incremental>(scan: S, reader: impl Read, mtime: DateTime<Utc>) -> io::Result<S> {
+    read_all_with(scan, reader, mtime, lines::Limits::default())
+}
+
+/// [`read_all`] with other [`lines::Limits`] (tests make long lines
+/// cheaply).
+pub fn read_all_with<S: Incremental>(
     mut scan: S,
     reader: impl Read,
     mtime: DateTime<Utc>,
+    limits: lines::Limits,
 ) -> io::Result<S> {
     scan.set_mtime(mtime);
-    lines::for_each_line(reader, |line| {
-        scan.line(line);
-        std::ops::ControlFlow::Continue(())
-    })?;
+    lines::split(reader, limits, &mut Whole(&mut scan))?;
     Ok(scan)
+}
+
+/// Every line of a reader, the unfinished last one too, into one reading.
+struct Whole<'a, S>(&'a mut S);
+
+impl<S: Incremental> lines::Sink for Whole<'_, S> {
+    fn line(&mut self, line: &[u8], _: bool) -> ControlFlow<()> {
+        self.0.line(line);
+        ControlFlow::Continue(())
+    }
+    fn words(&self) -> Option<&'static [&'static [u8]]> {
+        self.0.words()
+    }
+    fn oversized(&mut self, _: bool) -> ControlFlow<()> {
+        self.0.oversized();
+        ControlFlow::Continue(())
+    }
 }
 
 /// The format of a saved cache; a file of another format is ignored. Raise
 /// it whenever a provider's reading changes shape or meaning. (The file is
 /// postcard, which has no field names: a reading of another shape simply
 /// fails to decode and is ignored too.)
-pub const FORMAT: u32 = 9;
+pub const FORMAT: u32 = 10;
 
 /// How many bytes at the start, and just before where reading stopped, are
 /// checked to tell "appended to" from "rewritten".
-const CHECKED: u64 = 256;
+const CHECKED: u64 = 1024;
+
+/// How many windows, spread evenly across what was read, are checked too.
+const WINDOWS: u64 = 16;
+
+/// How many bytes each of those windows is.
+const WINDOW: u64 = 256;
+
+/// Up to this many bytes read, all of them are checked.
+const CHECKED_WHOLE: u64 = 8 * 1024;
 
 /// Readings by canonical path (hashed as bytes: `Path`'s own hashing walks
 /// its components, which showed in refresh profiles).
@@ -70,6 +127,33 @@ pub struct ScanCache<S> {
     /// The most a compressed file may decompress to
     /// ([`compressed::MAX_DECOMPRESSED_BYTES`] unless a test lowers it).
     max_decompressed: u64,
+    /// How long lines are read (the defaults unless a test lowers them).
+    limits: lines::Limits,
+}
+
+/// Why a path was not read: it is not a regular file on a real filesystem
+/// (a FIFO, device or socket swapped in since the walk, or a file of procfs
+/// or sysfs). Such a file is never read as a transcript, whatever its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotTranscript(pub String);
+
+impl std::fmt::Display for NotTranscript {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotTranscript {}
+
+impl NotTranscript {
+    /// True when `error` is one.
+    pub fn is(error: &io::Error) -> bool {
+        error.get_ref().is_some_and(|e| e.is::<NotTranscript>())
+    }
+
+    fn error(why: impl Into<String>) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidInput, NotTranscript(why.into()))
+    }
 }
 
 /// What reading one file gave.
@@ -101,9 +185,10 @@ struct Entry<S> {
     full: Arc<S>,
     /// Bytes up to and including the last newline.
     offset: u64,
-    /// Hashes of the first bytes and of the bytes just before `offset`.
-    /// (A compressed file, never resumed, has offset 0, hashes of nothing,
-    /// and `committed` the same as `full`.)
+    /// Hashes of the first bytes, and of the bytes checked across what
+    /// was read up to `offset` (see [`checked_ranges`]). (A compressed
+    /// file, never resumed, has offset 0, hashes of nothing, and
+    /// `committed` the same as `full`.)
     head: (u64, u64),
     tail: u64,
     /// See [`Outcome::stopped`].
@@ -144,11 +229,17 @@ impl Stamp {
 impl<S: Incremental> ScanCache<S> {
     /// The reading of `path`: the remembered one when the file is unchanged;
     /// the remembered one continued with the new lines when the file only
-    /// grew; else a reading from `start()`. Only regular files are read. A
+    /// grew (see the module's documentation); else a reading from
+    /// `start()`. Only regular files on a real filesystem are read: anything
+    /// else is a [`NotTranscript`] error, found without blocking. A
     /// compressed file (see [`compressed::is_compressed`]) is read whole
     /// through the decoder whenever it changed.
     pub fn scan(&self, path: &Path, start: impl FnOnce() -> S) -> io::Result<Outcome<S>> {
-        let stamp = Stamp::of(&fs::metadata(path)?);
+        let meta = fs::metadata(path)?;
+        if !meta.is_file() {
+            return Err(NotTranscript::error("not a regular file"));
+        }
+        let stamp = Stamp::of(&meta);
         let known = self
             .lock()
             .get(path.as_os_str())
@@ -158,24 +249,27 @@ impl<S: Incremental> ScanCache<S> {
             Some((seen, _, resume)) => Some((seen, resume)),
             None => None,
         };
-        let mut file = File::open(path)?;
         // The stamp of the handle we read, taken before reading: if the file
         // grows meanwhile, the next stamp differs and the rest is read then.
-        let meta = file.metadata()?;
-        if !meta.is_file() {
-            // Replaced by a FIFO or device since the walk: never read those.
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a regular file",
-            ));
-        }
+        let (mut file, meta) = open_transcript(path)?;
         let stamp = Stamp::of(&meta);
         let entry = if compressed::is_compressed(path) {
-            read_compressed(file, start(), &meta, stamp, self.max_decompressed)?
+            read_compressed(
+                file,
+                start(),
+                &meta,
+                stamp,
+                self.max_decompressed,
+                self.limits,
+            )?
         } else {
+            // Only a file that grew can have been appended to: one whose
+            // stamp changed at the same size or smaller was rewritten.
             let resume = match known {
                 Some((seen, resume))
-                    if seen.same_file(&stamp) && resume.fits(&mut file, meta.len())? =>
+                    if seen.same_file(&stamp)
+                        && stamp.len > seen.len
+                        && resume.fits(&file, meta.len())? =>
                 {
                     Some(resume)
                 }
@@ -185,7 +279,7 @@ impl<S: Incremental> ScanCache<S> {
                 Some(r) => ((*r.committed).clone(), r.offset),
                 None => (start(), 0),
             };
-            read_from(&mut file, state, offset, &meta, stamp)?
+            read_from(&mut file, state, offset, &meta, stamp, self.limits)?
         };
         let outcome = entry.outcome();
         self.lock().insert(path.as_os_str().to_owned(), entry);
@@ -311,7 +405,15 @@ impl<S> ScanCache<S> {
             changed: AtomicBool::new(false),
             loaded: AtomicBool::new(false),
             max_decompressed: compressed::MAX_DECOMPRESSED_BYTES,
+            limits: lines::Limits::default(),
         }
+    }
+
+    /// The same cache with other limits on long lines (tests lower them to
+    /// make long lines cheaply).
+    pub fn with_line_limits(mut self, limits: lines::Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The same cache with another bound on what one compressed file may
@@ -366,17 +468,70 @@ impl<S> Entry<S> {
 }
 
 impl<S> Resume<S> {
-    /// True when the file still holds, unchanged, the bytes that were read:
-    /// it is no shorter, and its first bytes and the bytes before the
-    /// resume point hash as they did.
-    fn fits(&self, file: &mut File, len: u64) -> io::Result<bool> {
+    /// True when the file still holds, unchanged, the bytes that were read,
+    /// as far as the checked ones tell: it is no shorter, and its first
+    /// bytes and the bytes of [`checked_ranges`] hash as they did.
+    fn fits(&self, file: &File, len: u64) -> io::Result<bool> {
         if len < self.offset {
             return Ok(false);
         }
         let (head_len, head_hash) = self.head;
-        Ok(hash_range(file, 0, head_len)? == head_hash
-            && hash_range(file, self.offset.saturating_sub(CHECKED), self.offset)? == self.tail)
+        Ok(hash_ranges(file, &[(0, head_len)])? == head_hash
+            && hash_ranges(file, &checked_ranges(self.offset))? == self.tail)
     }
+}
+
+/// The byte ranges of the first `offset` bytes of a file that are checked
+/// before resuming after them: all of them up to [`CHECKED_WHOLE`]; else
+/// [`WINDOWS`] windows of [`WINDOW`] bytes spread evenly, and the last
+/// [`CHECKED`] bytes. Made from `offset` alone, so they need not be saved.
+fn checked_ranges(offset: u64) -> Vec<(u64, u64)> {
+    if offset <= CHECKED_WHOLE {
+        return vec![(0, offset)];
+    }
+    let mut ranges: Vec<(u64, u64)> = (1..=WINDOWS)
+        .map(|i| {
+            let from = offset / (WINDOWS + 1) * i;
+            (from, (from + WINDOW).min(offset))
+        })
+        .collect();
+    ranges.push((offset - CHECKED, offset));
+    ranges
+}
+
+/// Opens `path` for reading a transcript without blocking on a FIFO or a
+/// device, and refuses anything but a regular file on a real filesystem:
+/// its type and filesystem are asked of the open handle, so a path swapped
+/// since the walk cannot slip one in. The handle's metadata is returned
+/// too.
+fn open_transcript(path: &Path) -> io::Result<(File, Metadata)> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading waits for a writer, and opening a
+        // terminal may make it ours: neither, here. (The bits fit an int.)
+        options.custom_flags((OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(NotTranscript::error("not a regular file"));
+    }
+    if let Some(fs) = crate::walk::pseudo_filesystem_of(&file) {
+        return Err(NotTranscript::error(format!(
+            "a file of the {fs} filesystem, never a transcript"
+        )));
+    }
+    #[cfg(unix)]
+    {
+        // Reads of a regular file wait for the disk, as they should.
+        let flags = rustix::fs::fcntl_getfl(&file)?;
+        rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)?;
+    }
+    Ok((file, meta))
 }
 
 /// Reads `file` from `offset` into `state`, the unfinished last line into a
@@ -387,10 +542,11 @@ fn read_from<S: Incremental>(
     offset: u64,
     meta: &Metadata,
     stamp: Stamp,
+    limits: lines::Limits,
 ) -> io::Result<Entry<S>> {
     state.set_mtime(mtime(meta));
     file.seek(SeekFrom::Start(offset))?;
-    let (committed, full, complete) = feed(&mut *file, state);
+    let (committed, full, complete) = feed(&mut *file, state, limits);
     let offset = offset + complete?;
     let head_len = offset.min(CHECKED);
     Ok(Entry {
@@ -398,8 +554,8 @@ fn read_from<S: Incremental>(
         committed,
         full,
         offset,
-        head: (head_len, hash_range(file, 0, head_len)?),
-        tail: hash_range(file, offset.saturating_sub(CHECKED), offset)?,
+        head: (head_len, hash_ranges(file, &[(0, head_len)])?),
+        tail: hash_ranges(file, &checked_ranges(offset))?,
         stopped: None,
     })
 }
@@ -420,11 +576,13 @@ fn read_compressed<S: Incremental>(
     meta: &Metadata,
     stamp: Stamp,
     limit: u64,
+    limits: lines::Limits,
 ) -> io::Result<Entry<S>> {
     state.set_mtime(mtime(meta));
     let initial = state.clone();
     let mut decoder = Decompressed::new(BufReader::new(file), limit);
-    let (_, full, read) = feed(&mut decoder, state);
+    // Decompressed lines are split as plain ones: no longer held.
+    let (_, full, read) = feed(&mut decoder, state, limits);
     let (full, stopped) = match read {
         Ok(_) => (full, None),
         Err(e) if compressed::is_checksum_mismatch(&e) => (
@@ -457,26 +615,63 @@ fn read_compressed<S: Incremental>(
 /// state with the unfinished line too, and the bytes up to and including the
 /// last newline, or the error that stopped the reading (the lines before it
 /// were fed; an unfinished line before an error is not).
-fn feed<S: Incremental>(reader: impl Read, mut state: S) -> (Arc<S>, Arc<S>, io::Result<u64>) {
-    let mut unfinished: Option<Vec<u8>> = None;
-    let complete = lines::split(reader, |line, ended| {
-        if ended {
-            state.line(line);
-        } else {
-            unfinished = Some(line.to_vec());
-        }
-        std::ops::ControlFlow::Continue(())
-    });
-    let committed = Arc::new(state);
-    let full = match unfinished {
-        Some(line) => {
+fn feed<S: Incremental>(
+    reader: impl Read,
+    state: S,
+    limits: lines::Limits,
+) -> (Arc<S>, Arc<S>, io::Result<u64>) {
+    let mut sink = Committed {
+        state,
+        unfinished: None,
+    };
+    let complete = lines::split(reader, limits, &mut sink);
+    let committed = Arc::new(sink.state);
+    let full = match sink.unfinished {
+        Some(unfinished) => {
             let mut full = (*committed).clone();
-            full.line(&line);
+            match unfinished {
+                Unfinished::Line(line) => full.line(&line),
+                Unfinished::Oversized => full.oversized(),
+            }
             Arc::new(full)
         }
         None => Arc::clone(&committed),
     };
     (committed, full, complete)
+}
+
+/// The complete lines into a reading, the unfinished last one aside.
+struct Committed<S> {
+    state: S,
+    unfinished: Option<Unfinished>,
+}
+
+/// The unfinished last line of a file.
+enum Unfinished {
+    Line(Vec<u8>),
+    Oversized,
+}
+
+impl<S: Incremental> lines::Sink for Committed<S> {
+    fn line(&mut self, line: &[u8], ended: bool) -> ControlFlow<()> {
+        if ended {
+            self.state.line(line);
+        } else {
+            self.unfinished = Some(Unfinished::Line(line.to_vec()));
+        }
+        ControlFlow::Continue(())
+    }
+    fn words(&self) -> Option<&'static [&'static [u8]]> {
+        self.state.words()
+    }
+    fn oversized(&mut self, ended: bool) -> ControlFlow<()> {
+        if ended {
+            self.state.oversized();
+        } else {
+            self.unfinished = Some(Unfinished::Oversized);
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 /// The file's modification time, which dates what carries no timestamp.
@@ -486,12 +681,29 @@ fn mtime(meta: &Metadata) -> DateTime<Utc> {
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
-/// FNV-1a of the bytes `from..to` of `file`.
-fn hash_range(file: &mut File, from: u64, to: u64) -> io::Result<u64> {
-    let mut bytes = vec![0u8; usize::try_from(to.saturating_sub(from)).unwrap_or(0)];
-    file.seek(SeekFrom::Start(from))?;
-    file.read_exact(&mut bytes)?;
+/// FNV-1a of the bytes of `ranges` of `file`, one after the other, each
+/// read with one positioned read (the file's position is left alone).
+fn hash_ranges(file: &File, ranges: &[(u64, u64)]) -> io::Result<u64> {
+    let len: u64 = ranges.iter().map(|(from, to)| to.saturating_sub(*from)).sum();
+    let mut bytes = vec![0u8; usize::try_from(len).unwrap_or(0)];
+    let mut at = 0;
+    for &(from, to) in ranges {
+        let n = usize::try_from(to.saturating_sub(from)).unwrap_or(0);
+        read_exact_at(file, &mut bytes[at..at + n], from)?;
+        at += n;
+    }
     Ok(fnv1a(&bytes))
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(mut file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }
 
 #[cfg(test)]
@@ -511,6 +723,13 @@ mod tests {
             self.fed += 1;
         }
         fn set_mtime(&mut self, _: DateTime<Utc>) {}
+        fn words(&self) -> Option<&'static [&'static [u8]]> {
+            None
+        }
+        fn oversized(&mut self) {
+            self.lines.push("<oversized>".to_owned());
+            self.fed += 1;
+        }
     }
 
     fn lines(scan: &Lines) -> Vec<&str> {
@@ -590,6 +809,165 @@ mod tests {
         let replaced = cache.scan(&path, Lines::default).unwrap().scan;
         assert_eq!(lines(&replaced), ["ONE", "more", "and more"]);
         assert_eq!(replaced.fed, 3, "a new inode is read whole");
+    }
+
+    /// Sets the file's mtime `secs` seconds later than it is.
+    fn later_mtime(path: &Path, secs: u64) {
+        let f = fs::OpenOptions::new().write(true).open(path).unwrap();
+        let mtime = f.metadata().unwrap().modified().unwrap();
+        f.set_modified(mtime + std::time::Duration::from_secs(secs))
+            .unwrap();
+    }
+
+    /// Overwrites bytes of `path` at `at`, in place (same inode).
+    fn overwrite(path: &Path, at: u64, bytes: &[u8]) {
+        use std::io::Write;
+        let mut f = fs::OpenOptions::new().write(true).open(path).unwrap();
+        f.seek(SeekFrom::Start(at)).unwrap();
+        f.write_all(bytes).unwrap();
+    }
+
+    #[test]
+    fn a_rewrite_in_place_at_the_same_size_is_read_whole() {
+        // `cp variant.jsonl session.jsonl`, `rsync --inplace`: the same
+        // inode, the same size, a middle the old checks never looked at.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let text = numbered(2000);
+        fs::write(&path, &text).unwrap();
+        let cache = ScanCache::default();
+        assert_eq!(cache.scan(&path, Lines::default).unwrap().scan.fed, 2000);
+        let ino = |p: &Path| Stamp::of(&fs::metadata(p).unwrap());
+        let before = ino(&path);
+        let variant = text.replace("line 1000\n", "LINE 1000\n");
+        fs::write(&path, &variant).unwrap();
+        later_mtime(&path, 5);
+        assert!(before.same_file(&ino(&path)), "rewritten in place");
+        let again = cache.scan(&path, Lines::default).unwrap().scan;
+        assert_eq!(again.fed, 2000, "read whole");
+        assert_eq!(again.lines[1000], "LINE 1000");
+        // Only touched: read whole too, and the same.
+        later_mtime(&path, 10);
+        let touched = cache.scan(&path, Lines::default).unwrap().scan;
+        assert_eq!(touched.fed, 2000);
+        assert_eq!(touched.lines, again.lines);
+    }
+
+    #[test]
+    fn a_grown_file_rewritten_in_a_checked_window_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let text = numbered(2000);
+        let len = text.len() as u64;
+        fs::write(&path, &text).unwrap();
+        let cache = ScanCache::default();
+        cache.scan(&path, Lines::default).unwrap();
+        // One of the windows spread across what was read, then an append.
+        let (at, _) = checked_ranges(len)[8];
+        assert!(at > CHECKED && at < len - CHECKED, "a middle window");
+        let at = at + u64::from(text.as_bytes()[at as usize] == b'\n');
+        overwrite(&path, at, b"X");
+        append(&path, "more\n");
+        let read = cache.scan(&path, Lines::default).unwrap().scan;
+        assert_eq!(read.fed, 2001, "read whole");
+        assert!(read.lines.iter().any(|l| l.contains('X')));
+        // A rewrite just before the resume point, then an append.
+        let len = fs::metadata(&path).unwrap().len();
+        overwrite(&path, len - 3, b"RE");
+        append(&path, "and more\n");
+        let read = cache.scan(&path, Lines::default).unwrap().scan;
+        assert_eq!(read.fed, 2002, "read whole");
+        assert_eq!(read.lines[2000], "moRE");
+        // A plain append is still read from where reading stopped.
+        append(&path, "last\n");
+        let read = cache.scan(&path, Lines::default).unwrap().scan;
+        assert_eq!(read.fed, 2003);
+        assert_eq!(read.lines.len(), 2003);
+    }
+
+    #[test]
+    fn the_checked_windows_cover_small_files_whole_and_stay_small() {
+        assert_eq!(checked_ranges(0), [(0, 0)]);
+        assert_eq!(checked_ranges(CHECKED_WHOLE), [(0, CHECKED_WHOLE)]);
+        for offset in [CHECKED_WHOLE + 1, 1 << 20, 1 << 40] {
+            let ranges = checked_ranges(offset);
+            let bytes: u64 = ranges.iter().map(|(a, b)| b - a).sum();
+            assert_eq!(ranges.len() as u64, WINDOWS + 1);
+            assert!(bytes <= WINDOWS * WINDOW + CHECKED, "{bytes}");
+            assert!(ranges.iter().all(|&(a, b)| a < b && b <= offset));
+            assert_eq!(ranges.last(), Some(&(offset - CHECKED, offset)));
+        }
+    }
+
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.unwrap().success(), "mkfifo is needed for this test");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_swapped_in_for_a_known_file_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        fs::write(&path, "one\n").unwrap();
+        let cache = ScanCache::default();
+        cache.scan(&path, Lines::default).unwrap();
+        fs::remove_file(&path).unwrap();
+        mkfifo(&path);
+        let err = cache.scan(&path, Lines::default).unwrap_err();
+        assert!(NotTranscript::is(&err), "{err}");
+        // Opened as the walk would meet it after a swap: at once, refused.
+        let err = open_transcript(&path).unwrap_err();
+        assert!(NotTranscript::is(&err), "{err}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn files_of_procfs_are_refused_on_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        for target in ["/proc/self/pagemap", "/proc/self/status"] {
+            let path = dir.path().join("x.jsonl");
+            let _ = fs::remove_file(&path);
+            std::os::unix::fs::symlink(target, &path).unwrap();
+            let err = ScanCache::default()
+                .scan(&path, Lines::default)
+                .unwrap_err();
+            assert!(NotTranscript::is(&err), "{target}: {err}");
+            assert!(err.to_string().contains("proc"), "{err}");
+        }
+    }
+
+    #[test]
+    fn long_lines_are_read_within_the_limits_plain_or_compressed() {
+        let limits = lines::Limits {
+            gathered: 1024,
+            held: 64 * 1024,
+            string: 64,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        // A line of 1 MB in a string: read as its skeleton. A line of 1 MB
+        // of values: too long to hold, and told.
+        let image = format!("{{\"image\":\"{}\"}}", "A".repeat(1 << 20));
+        let values = format!("{{\"n\":[{}]}}", vec!["1"; 1 << 19].join(","));
+        let text = format!("one\n{image}\n{values}\ntwo\n{values}");
+        let expected = [
+            "one".to_owned(),
+            format!("{{\"image\":\"{}\"}}", "A".repeat(64)),
+            "<oversized>".to_owned(),
+            "two".to_owned(),
+            "<oversized>".to_owned(),
+        ];
+        let plain = dir.path().join("s.jsonl");
+        fs::write(&plain, &text).unwrap();
+        let packed = dir.path().join("s.jsonl.zst");
+        fs::write(&packed, compressed::frames::raw(text.as_bytes(), 100_000, 20)).unwrap();
+        for path in [plain, packed] {
+            let cache = ScanCache::default().with_line_limits(limits);
+            let read = cache.scan(&path, Lines::default).unwrap();
+            assert!(read.stopped.is_none());
+            assert_eq!(lines(&read.scan), expected, "{}", path.display());
+        }
     }
 
     #[test]

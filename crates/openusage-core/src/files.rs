@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::aggregate::Totals;
-use crate::cache::{Incremental, Outcome, ScanCache};
+use crate::humanize;
+use crate::cache::{Incremental, NotTranscript, Outcome, ScanCache};
 use crate::provider::Progress;
 use crate::snapshot::{Snapshot, Status};
 use crate::walk::{self, Found, Problem, Root};
@@ -27,6 +28,9 @@ pub trait Scanned {
     fn skipped(&self) -> bool;
     /// Lines that were not JSON objects.
     fn lines_dropped(&self) -> u64;
+    /// Lines that could matter but were too long to read (see
+    /// [`crate::cache::Incremental::oversized`]).
+    fn lines_oversized(&self) -> u64;
 }
 
 /// Counters that say what was read and what was dropped, and why.
@@ -38,8 +42,16 @@ pub struct Diagnostics {
     /// Files that could not be opened or read, and compressed files that
     /// could not be decompressed to the end (what was read of those counts).
     pub files_unreadable: u64,
+    /// Entries named like transcripts that are not regular files on a real
+    /// filesystem (FIFOs, devices, sockets, files of procfs or sysfs, links
+    /// to any of them), found so by the walk or on opening: never read.
+    pub files_special: u64,
     pub dirs_unreadable: u64,
     pub lines_dropped: u64,
+    /// Lines that could matter but were too long to read (a skeleton over
+    /// [`crate::lines::MAX_HELD`]): what they held is not counted, and the
+    /// message says the numbers may be short.
+    pub lines_oversized: u64,
     /// Usage records whose four buckets were all 0.
     pub turns_zero: u64,
     /// Copies of a usage record already counted.
@@ -70,9 +82,19 @@ pub fn read_roots<S: Scanned + Incremental + Send + Sync>(
     progress: &Progress,
     start: impl Fn(&Path) -> S + Sync,
 ) -> Reading<S> {
-    let found = walk::find_files(roots, endings);
+    read_found(walk::find_files(roots, endings), cache, progress, start)
+}
+
+/// [`read_roots`] of what a walk found.
+fn read_found<S: Scanned + Incremental + Send + Sync>(
+    found: Found,
+    cache: &ScanCache<S>,
+    progress: &Progress,
+    start: impl Fn(&Path) -> S + Sync,
+) -> Reading<S> {
     let mut diagnostics = Diagnostics {
         dirs_unreadable: found.dirs_unreadable.len() as u64,
+        files_special: found.files_special,
         ..Diagnostics::default()
     };
     let mut problems = found.dirs_unreadable.clone();
@@ -103,8 +125,12 @@ pub fn read_roots<S: Scanned + Incremental + Send + Sync>(
                 }
                 diagnostics.files_skipped += u64::from(scan.skipped());
                 diagnostics.lines_dropped += scan.lines_dropped();
+                diagnostics.lines_oversized += scan.lines_oversized();
                 scans.push(scan);
             }
+            // Not a transcript after all (swapped since the walk): counted,
+            // never read.
+            Err(e) if NotTranscript::is(&e) => diagnostics.files_special += 1,
             Err(e) => {
                 diagnostics.files_unreadable += 1;
                 problems.push(Problem {
@@ -139,6 +165,9 @@ impl<S> Reading<S> {
     /// - no root at all: `unknown`, `<agent> <root> not found`;
     /// - nothing counted: `ok`, `No <agent> sessions recorded`;
     /// - else `ok` with the summary of `totals`.
+    ///
+    /// When lines that could matter were too long to read, the message
+    /// says so and that the numbers may be short (the status stays).
     pub fn finish(&self, snapshot: &mut Snapshot, totals: &Totals, words: Wording) {
         let Wording { agent, root } = words;
         (snapshot.status, snapshot.message) = if let Some(bad) = self.found.roots_unreadable.first()
@@ -156,6 +185,13 @@ impl<S> Reading<S> {
         } else {
             (Status::Ok, totals.summary())
         };
+        let oversized = self.diagnostics.lines_oversized;
+        if oversized > 0 && snapshot.status != Status::Unknown {
+            snapshot.message.push_str(&format!(
+                "; {} too long to read: usage may be undercounted",
+                humanize::plural(oversized, "line", "lines")
+            ));
+        }
         let problems = self.problems.iter().chain(&self.found.roots_unreadable);
         write_diagnostics(snapshot, &self.diagnostics, problems);
     }
@@ -171,8 +207,10 @@ fn write_diagnostics<'a>(
         ("files_read", d.files_read),
         ("files_skipped", d.files_skipped),
         ("files_unreadable", d.files_unreadable),
+        ("files_special", d.files_special),
         ("dirs_unreadable", d.dirs_unreadable),
         ("lines_dropped", d.lines_dropped),
+        ("lines_oversized", d.lines_oversized),
         ("turns_zero", d.turns_zero),
         ("turns_duplicate", d.turns_duplicate),
         ("turns_counted", d.turns_counted),
@@ -216,6 +254,101 @@ mod tests {
 
     fn at(s: &str) -> Option<DateTime<Utc>> {
         Some(DateTime::parse_from_rfc3339(s).unwrap().to_utc())
+    }
+
+    /// A reading that counts lines, and oversized ones apart; every line
+    /// holding `usage` matters.
+    #[derive(Debug, Clone, Default)]
+    struct Count {
+        lines: u64,
+        oversized: u64,
+    }
+
+    impl Incremental for Count {
+        fn line(&mut self, _: &[u8]) {
+            self.lines += 1;
+        }
+        fn set_mtime(&mut self, _: DateTime<Utc>) {}
+        fn words(&self) -> Option<&'static [&'static [u8]]> {
+            Some(&[b"usage"])
+        }
+        fn oversized(&mut self) {
+            self.oversized += 1;
+        }
+    }
+
+    impl Scanned for Count {
+        fn skipped(&self) -> bool {
+            false
+        }
+        fn lines_dropped(&self) -> u64 {
+            0
+        }
+        fn lines_oversized(&self) -> u64 {
+            self.oversized
+        }
+    }
+
+    fn read(found: Found, cache: &ScanCache<Count>) -> Reading<Count> {
+        read_found(found, cache, &Progress::default(), |_| Count::default())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_fifo_after_the_walk_is_counted_and_never_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        std::fs::write(&path, "{}\n").unwrap();
+        let found = walk::find_files(&[Root::tree(dir.path())], &["jsonl"]);
+        assert_eq!(found.files.len(), 1, "a regular file when walked");
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(made.unwrap().success(), "mkfifo is needed for this test");
+        // The reading ends (a blocking open would wait for a writer forever).
+        let reading = read(found, &ScanCache::default());
+        assert!(reading.scans.is_empty());
+        assert_eq!(reading.diagnostics.files_special, 1);
+        assert_eq!(reading.diagnostics.files_unreadable, 0);
+        assert_eq!(reading.diagnostics.files_read, 0);
+    }
+
+    #[test]
+    fn lines_too_long_to_read_are_counted_and_the_message_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let values = vec!["1"; 10_000].join(",");
+        let text = format!("{{\"usage\":[{values}]}}\n{{\"other\":[{values}]}}\n{{}}\n");
+        std::fs::write(dir.path().join("s.jsonl"), text).unwrap();
+        let limits = crate::lines::Limits {
+            gathered: 1024,
+            held: 4096,
+            string: 64,
+        };
+        let cache = ScanCache::default().with_line_limits(limits);
+        let found = walk::find_files(&[Root::tree(dir.path())], &["jsonl"]);
+        let reading = read(found, &cache);
+        // The line naming `usage` is told; the other long one cannot matter.
+        assert_eq!(reading.diagnostics.lines_oversized, 1);
+        assert_eq!(reading.scans[0].lines, 1);
+        let totals = Totals {
+            sessions: 1,
+            tokens: crate::aggregate::Tokens::default(),
+            cost_usd: None,
+        };
+        let mut snapshot = Snapshot::new("t", "t", Utc::now(), Status::Ok, "");
+        let words = Wording {
+            agent: "T",
+            root: "root",
+        };
+        reading.finish(&mut snapshot, &totals, words);
+        assert_eq!(snapshot.status, Status::Ok);
+        assert!(
+            snapshot
+                .message
+                .ends_with("; 1 line too long to read: usage may be undercounted"),
+            "{}",
+            snapshot.message
+        );
+        assert_eq!(snapshot.diagnostics["lines_oversized"], 1);
     }
 
     #[test]

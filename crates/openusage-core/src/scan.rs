@@ -11,7 +11,7 @@ use crate::json::MAX_DEPTH;
 /// `\u00XX` with XX printable ASCII (0x20-0x7f): how a hand-edited or
 /// hostile file could write `"assistant"` without those bytes. Writers of
 /// JSON (JavaScript's `JSON.stringify`, serde) never escape these.
-fn has_ascii_escape(line: &[u8]) -> bool {
+pub(crate) fn has_ascii_escape(line: &[u8]) -> bool {
     memmem::find_iter(line, br"\u00").any(|at| matches!(line.get(at + 4), Some(b'2'..=b'7')))
 }
 

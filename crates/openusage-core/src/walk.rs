@@ -1,18 +1,19 @@
 //! Finding transcript files under a set of roots.
 
-use std::collections::HashMap;
-use std::fs;
+use std::ffi::OsStr;
+use std::fs::{self, Metadata};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use crate::fxhash::{FxHashMap, FxHashSet};
 
 /// What walking a set of roots found.
 #[derive(Debug, Default)]
 pub struct Found {
     /// Regular files with a wanted ending, by canonical (symlink-resolved)
-    /// path, each once however many roots or links lead to it. Sorted by the
-    /// bytes of the path.
+    /// path, each file once however many roots, links, hard links or bind
+    /// mounts lead to it (see [`find_files`]). Sorted by the bytes of the
+    /// path.
     pub files: Vec<PathBuf>,
     /// Roots that exist and were walked (as given, before canonicalisation).
     pub roots_read: Vec<PathBuf>,
@@ -21,6 +22,21 @@ pub struct Found {
     /// Directories below a root that could not be listed; their siblings
     /// were still walked.
     pub dirs_unreadable: Vec<Problem>,
+    /// Directories listed: each directory (by device and inode) at most
+    /// once per walk, whatever links lead to it, so a walk's time is linear
+    /// in the number of distinct directories and files.
+    pub dirs_entered: u64,
+    /// Directories below a root that are on a pseudo filesystem (procfs,
+    /// sysfs, ...; see [`pseudo_filesystem`]): never entered.
+    pub dirs_special: u64,
+    /// Entries with a wanted ending that are not regular files on a real
+    /// filesystem (a FIFO, a device, a socket, a link to one, or a file of
+    /// procfs or sysfs such as `/proc/self/pagemap`): never opened.
+    pub files_special: u64,
+    /// Further names of a file already found (a second hard link, a link to
+    /// a file, the same file through a bind mount): read once, under the
+    /// first of its names.
+    pub files_aliased: u64,
 }
 
 /// A path and what went wrong with it.
@@ -70,119 +86,334 @@ impl Root {
 /// one of `endings` (`jsonl`, `jsonl.zst`).
 ///
 /// - A root that does not exist (or is a dangling link) is passed over; one
-///   that exists but is not a readable directory goes to `roots_unreadable`.
-/// - Links are followed; a link back to one of its own ancestors is noticed
-///   and not entered again, so loops end.
-/// - Only regular files are taken: a FIFO or device named `x.jsonl` is never
-///   opened, so it cannot hang the reader.
-/// - Files are de-duplicated by canonical path, so a root linked to another,
-///   or a directory reachable twice, is read once.
+///   that exists but is not a readable directory, or is on a pseudo
+///   filesystem, goes to `roots_unreadable`.
+/// - Links are followed, and each directory, identified by its device and
+///   inode, is listed at most once per walk whatever links lead to it: link
+///   loops end, and a "diamond" of links (two links from each level to the
+///   next) costs one listing per level, not one per path. (A directory first
+///   listed for a flat root is listed again, whole, for a recursive one.)
+/// - Directories on a pseudo filesystem (procfs, sysfs, devpts, debugfs,
+///   cgroup, ...) are never entered: a link to `/proc` or `/` ends.
+/// - Only regular files on a real filesystem are taken: a FIFO or device
+///   named `x.jsonl`, or a link to `/proc/self/pagemap`, is never opened
+///   (counted in `files_special`), so it cannot hang or bloat the reader.
+/// - A file is identified by its device and inode, not by its path: a file
+///   reachable under several names (hard links, links to it, bind mounts)
+///   is found once, under the name that sorts first as bytes among its
+///   canonical paths; the others are counted in `files_aliased`.
 pub fn find_files(roots: &[Root], endings: &[&str]) -> Found {
-    let mut found = Found::default();
-    let mut files = Vec::new();
-    let suffixes: Vec<String> = endings.iter().map(|e| format!(".{e}")).collect();
+    let mut walk = Walk {
+        suffixes: endings.iter().map(|e| format!(".{e}")).collect(),
+        ..Walk::default()
+    };
     for root in roots {
-        match check_root(&root.path) {
-            Ok(false) => continue,
-            Ok(true) => found.roots_read.push(root.path.clone()),
-            Err(reason) => {
-                found.roots_unreadable.push(Problem {
-                    path: root.path.clone(),
-                    reason,
-                });
-                continue;
-            }
-        }
-        walk_root(root, &suffixes, &mut files, &mut found.dirs_unreadable);
+        walk.root(root);
     }
-    // Sorted and de-duplicated as bytes: cheaper than comparing paths
-    // component by component, and the order counting breaks ties in.
-    files.sort_unstable_by(|a: &PathBuf, b: &PathBuf| {
-        a.as_os_str()
-            .as_encoded_bytes()
-            .cmp(b.as_os_str().as_encoded_bytes())
-    });
-    files.dedup();
-    found.files = files;
-    found
+    walk.finish()
 }
 
-/// `Ok(true)` for a readable directory, `Ok(false)` for nothing there.
-fn check_root(root: &Path) -> Result<bool, String> {
-    match fs::metadata(root) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e.to_string()),
-        Ok(meta) if !meta.is_dir() => Err("not a directory".to_owned()),
-        Ok(_) => fs::read_dir(root).map(|_| true).map_err(|e| e.to_string()),
-    }
+/// What identifies a file or directory whatever its name: its device and
+/// inode. (Elsewhere, its canonical path.)
+#[cfg(unix)]
+type Id = (u64, u64);
+#[cfg(not(unix))]
+type Id = PathBuf;
+
+#[cfg(unix)]
+fn id_of(meta: &Metadata, _canonical: &Path) -> Id {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
 }
 
-fn walk_root(
-    root: &Root,
-    suffixes: &[String],
-    files: &mut Vec<PathBuf>,
-    problems: &mut Vec<Problem>,
-) {
-    let mut dirs = HashMap::new();
-    let mut walk = WalkDir::new(&root.path).follow_links(true);
-    if !root.recursive {
-        walk = walk.max_depth(1);
-    }
-    for entry in walk {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                if let Some(problem) = walk_problem(&err) {
-                    problems.push(problem);
-                }
-                continue;
+#[cfg(not(unix))]
+fn id_of(_meta: &Metadata, canonical: &Path) -> Id {
+    canonical.to_path_buf()
+}
+
+/// A directory waiting to be listed: the path it was reached by, and its
+/// canonical path (the prefix of the canonical paths of its files).
+struct Dir {
+    path: PathBuf,
+    canonical: PathBuf,
+}
+
+#[derive(Default)]
+struct Walk {
+    suffixes: Vec<String>,
+    /// Directories listed with everything below them.
+    entered: FxHashSet<Id>,
+    /// Directories listed alone (a flat root).
+    listed_flat: FxHashSet<Id>,
+    /// Whether each device seen is a pseudo filesystem, by its number.
+    pseudo: FxHashMap<u64, Option<&'static str>>,
+    files: Vec<(PathBuf, Id)>,
+    found: Found,
+}
+
+impl Walk {
+    fn root(&mut self, root: &Root) {
+        let meta = match fs::metadata(&root.path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return,
+            Err(e) => return self.unreadable_root(root, e.to_string()),
+            Ok(meta) if !meta.is_dir() => {
+                return self.unreadable_root(root, "not a directory".to_owned());
             }
+            Ok(meta) => meta,
         };
-        let name = entry.file_name().as_encoded_bytes();
-        let wanted = suffixes.iter().any(|s| name.ends_with(s.as_bytes()));
-        if !entry.file_type().is_file() || !wanted {
-            continue;
+        if let Some(fs) = self.pseudo(&root.path, &meta) {
+            let reason = format!("on a {fs} filesystem, which holds no transcripts");
+            return self.unreadable_root(root, reason);
         }
-        // A file that vanished between listing and here is simply gone.
-        if let Some(canonical) = canonical_file(&entry, &mut dirs) {
-            files.push(canonical);
+        let canonical = match fs::canonicalize(&root.path) {
+            Ok(canonical) => canonical,
+            Err(e) => return self.unreadable_root(root, e.to_string()),
+        };
+        let id = id_of(&meta, &canonical);
+        if root.recursive {
+            if !self.entered.insert(id) {
+                // Already listed whole under another root.
+                self.found.roots_read.push(root.path.clone());
+                return;
+            }
+        } else if self.entered.contains(&id) || !self.listed_flat.insert(id) {
+            self.found.roots_read.push(root.path.clone());
+            return;
         }
+        let mut pending = Vec::new();
+        let dir = Dir {
+            path: root.path.clone(),
+            canonical,
+        };
+        // A root that cannot be listed is the root's problem, not a
+        // directory's below it.
+        let entries = match fs::read_dir(&dir.path) {
+            Ok(entries) => entries,
+            Err(e) => return self.unreadable_root(root, e.to_string()),
+        };
+        self.found.roots_read.push(root.path.clone());
+        self.list(&dir, entries, root.recursive, &mut pending);
+        while let Some(dir) = pending.pop() {
+            match fs::read_dir(&dir.path) {
+                Ok(entries) => self.list(&dir, entries, true, &mut pending),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => self.found.dirs_unreadable.push(Problem {
+                    path: dir.path,
+                    reason: e.to_string(),
+                }),
+            }
+        }
+    }
+
+    fn unreadable_root(&mut self, root: &Root, reason: String) {
+        self.found.roots_unreadable.push(Problem {
+            path: root.path.clone(),
+            reason,
+        });
+    }
+
+    /// Takes the wanted files of one directory, and queues its
+    /// subdirectories when `recursive`.
+    fn list(&mut self, dir: &Dir, entries: fs::ReadDir, recursive: bool, pending: &mut Vec<Dir>) {
+        self.found.dirs_entered += 1;
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    self.found.dirs_unreadable.push(Problem {
+                        path: dir.path.clone(),
+                        reason: e.to_string(),
+                    });
+                    break;
+                }
+            };
+            // The entry's own type, from the listing (no link followed).
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            let wanted = self.wanted(&name);
+            if kind.is_dir() {
+                if !recursive {
+                    continue;
+                }
+                if let Ok(meta) = entry.metadata() {
+                    let canonical = dir.canonical.join(&name);
+                    self.enter(entry.path(), canonical, &meta, pending);
+                }
+            } else if kind.is_symlink() {
+                if !wanted && !recursive {
+                    continue;
+                }
+                let path = entry.path();
+                // Dangling links and link loops are passed over.
+                let Ok(meta) = fs::metadata(&path) else {
+                    continue;
+                };
+                let wanted_here = if meta.is_dir() { recursive } else { wanted };
+                if !wanted_here {
+                    continue;
+                }
+                let Ok(canonical) = fs::canonicalize(&path) else {
+                    continue;
+                };
+                if meta.is_dir() {
+                    self.enter(path, canonical, &meta, pending);
+                } else {
+                    self.file(canonical, &meta);
+                }
+            } else if wanted {
+                if !kind.is_file() {
+                    self.found.files_special += 1;
+                } else if let Ok(meta) = entry.metadata() {
+                    self.file(dir.canonical.join(&name), &meta);
+                }
+            }
+        }
+    }
+
+    fn wanted(&self, name: &OsStr) -> bool {
+        let name = name.as_encoded_bytes();
+        self.suffixes.iter().any(|s| name.ends_with(s.as_bytes()))
+    }
+
+    /// Queues a directory met below a root, unless it was entered already
+    /// or is on a pseudo filesystem.
+    fn enter(&mut self, path: PathBuf, canonical: PathBuf, meta: &Metadata, pending: &mut Vec<Dir>) {
+        if self.pseudo(&path, meta).is_some() {
+            self.found.dirs_special += 1;
+            return;
+        }
+        if self.entered.insert(id_of(meta, &canonical)) {
+            pending.push(Dir { path, canonical });
+        }
+    }
+
+    /// A file with a wanted ending, `meta` being the file's own (links
+    /// followed).
+    fn file(&mut self, canonical: PathBuf, meta: &Metadata) {
+        if !meta.is_file() || self.pseudo(&canonical, meta).is_some() {
+            self.found.files_special += 1;
+            return;
+        }
+        let id = id_of(meta, &canonical);
+        self.files.push((canonical, id));
+    }
+
+    /// The name of the pseudo filesystem `path` (whose metadata is `meta`)
+    /// is on, if it is on one; asked of the system once per device.
+    fn pseudo(&mut self, path: &Path, meta: &Metadata) -> Option<&'static str> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            *self
+                .pseudo
+                .entry(meta.dev())
+                .or_insert_with(|| pseudo_filesystem_at(path))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (path, meta);
+            None
+        }
+    }
+
+    /// The files, sorted by path bytes, each file (by id) once: under its
+    /// first path in that order.
+    fn finish(mut self) -> Found {
+        // Sorted as bytes: cheaper than comparing paths component by
+        // component, and the order counting breaks ties in.
+        self.files.sort_unstable_by(|(a, _), (b, _)| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
+        let mut seen: FxHashSet<Id> = FxHashSet::default();
+        let mut files: Vec<PathBuf> = Vec::with_capacity(self.files.len());
+        for (path, id) in self.files {
+            if seen.insert(id) {
+                files.push(path);
+            } else if files.last() != Some(&path) {
+                // The same path twice (a directory listed for a flat root
+                // and again for a recursive one) is no alias.
+                self.found.files_aliased += 1;
+            }
+        }
+        self.found.files = files;
+        self.found
     }
 }
 
-/// The canonical path of a file the walk met. A file that is not itself a
-/// link is its directory's canonical path plus its name, and directories
-/// are resolved once each: resolving every file's whole path showed in
-/// refresh profiles of trees with tens of thousands of files.
-fn canonical_file(
-    entry: &walkdir::DirEntry,
-    dirs: &mut HashMap<PathBuf, Option<PathBuf>>,
-) -> Option<PathBuf> {
-    let path = entry.path();
-    if entry.path_is_symlink() {
-        return fs::canonicalize(path).ok();
-    }
-    let (parent, name) = (path.parent()?, path.file_name()?);
-    let dir = dirs
-        .entry(parent.to_path_buf())
-        .or_insert_with(|| fs::canonicalize(parent).ok());
-    dir.as_ref().map(|d| d.join(name))
+/// The pseudo filesystems (by the magic number `statfs` reports) whose
+/// files are never transcripts, whatever type they claim: reading them can
+/// block, never end, or return what the kernel makes up on the spot.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const PSEUDO_FILESYSTEMS: [(u32, &str); 22] = [
+    (0x9fa0, "proc"),
+    (0x6265_6572, "sysfs"),
+    (0x1cd1, "devpts"),
+    (0x6462_6720, "debugfs"),
+    (0x7472_6163, "tracefs"),
+    (0x0027_e0eb, "cgroup"),
+    (0x6367_7270, "cgroup2"),
+    (0x7363_6673, "securityfs"),
+    (0xf97c_ff8c, "selinuxfs"),
+    (0x4341_5d53, "smackfs"),
+    (0xcafe_4a11, "bpf"),
+    (0x6165_676c, "pstore"),
+    (0xde5e_81e4, "efivarfs"),
+    (0x6265_6570, "configfs"),
+    (0x6573_5543, "fusectl"),
+    (0x4249_4e4d, "binfmt_misc"),
+    (0x6e73_6673, "nsfs"),
+    (0x1980_0202, "mqueue"),
+    (0x0765_5821, "resctrl"),
+    (0x5049_5045, "pipefs"),
+    (0x534f_434b, "sockfs"),
+    (0x0904_1934, "anon_inodefs"),
+];
+
+/// The name of the pseudo filesystem with the magic number `magic`, if it
+/// is one (see [`PSEUDO_FILESYSTEMS`]).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub fn pseudo_filesystem(magic: u32) -> Option<&'static str> {
+    PSEUDO_FILESYSTEMS
+        .iter()
+        .find(|(m, _)| *m == magic)
+        .map(|(_, name)| *name)
 }
 
-/// Loops and entries that vanished mid-walk are normal on a live tree and
-/// not worth reporting; anything else (permission denied) is.
-fn walk_problem(err: &walkdir::Error) -> Option<Problem> {
-    if err.loop_ancestor().is_some() {
-        return None;
+/// The pseudo filesystem `path` is on, if any (an error says nothing).
+#[cfg(unix)]
+fn pseudo_filesystem_at(path: &Path) -> Option<&'static str> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let magic = rustix::fs::statfs(path).ok()?.f_type;
+        // Every magic number fits in 32 bits; the field's width and
+        // signedness vary with the architecture.
+        pseudo_filesystem(magic as u32)
     }
-    let io = err.io_error()?;
-    if io.kind() == io::ErrorKind::NotFound {
-        return None;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = path;
+        None
     }
-    Some(Problem {
-        path: err.path().map(Path::to_path_buf).unwrap_or_default(),
-        reason: io.to_string(),
-    })
+}
+
+/// The pseudo filesystem the open `file` is on, if any (an error says
+/// nothing). Asked of the handle, so a path swapped after the walk cannot
+/// slip a file of procfs in.
+pub fn pseudo_filesystem_of(file: &fs::File) -> Option<&'static str> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let magic = rustix::fs::fstatfs(file).ok()?.f_type;
+        pseudo_filesystem(magic as u32)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = file;
+        None
+    }
 }
 
 #[cfg(test)]
@@ -212,6 +443,7 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.jsonl", "agent.jsonl"]);
         assert_eq!(found.roots_read, [root]);
+        assert_eq!(found.dirs_entered, 4);
     }
 
     #[test]
@@ -259,6 +491,32 @@ mod tests {
         );
         assert_eq!(found.files.len(), 1);
         assert!(found.dirs_unreadable.is_empty());
+        // pi, --p--, omp: each once, whatever leads to it.
+        assert_eq!(found.dirs_entered, 3);
+        assert_eq!(found.roots_read.len(), 3);
+    }
+
+    #[test]
+    fn a_diamond_of_links_is_walked_once_per_directory() {
+        // Each level holds two links to the next and one file: walked path
+        // by path, 2^24 routes; directory by directory, 25 listings.
+        const LEVELS: usize = 24;
+        let tmp = tempfile::tempdir().unwrap();
+        let level = |i: usize| tmp.path().join(format!("level{i}"));
+        for i in 0..=LEVELS {
+            touch(&level(i).join(format!("s{i}.jsonl")));
+        }
+        for i in 0..LEVELS {
+            symlink(level(i + 1), level(i).join("a")).unwrap();
+            symlink(level(i + 1), level(i).join("b")).unwrap();
+        }
+        let started = std::time::Instant::now();
+        let found = find_files(&[Root::tree(level(0))], &["jsonl"]);
+        assert_eq!(found.dirs_entered, LEVELS as u64 + 1);
+        assert_eq!(found.files.len(), LEVELS + 1);
+        assert_eq!(found.files_aliased, 0);
+        assert!(found.files[0].ends_with("level0/s0.jsonl"));
+        assert!(started.elapsed().as_secs() < 10);
     }
 
     #[test]
@@ -278,6 +536,51 @@ mod tests {
         let found = find_files(&[Root::tree(root)], &["jsonl"]);
         assert!(found.files.is_empty(), "{:?}", found.files);
         assert!(found.dirs_unreadable.is_empty());
+        // The device and the FIFO; a dangling link is nothing at all.
+        assert_eq!(found.files_special, 2);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn files_and_directories_of_procfs_are_never_taken() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("r");
+        fs::create_dir_all(&root).unwrap();
+        // Regular files as far as stat tells, of endless or made-up content.
+        symlink("/proc/self/pagemap", root.join("pagemap.jsonl")).unwrap();
+        symlink("/proc/self/status", root.join("status.jsonl")).unwrap();
+        symlink("/proc", root.join("proc")).unwrap();
+        symlink("/sys", root.join("sys")).unwrap();
+        touch(&root.join("real.jsonl"));
+        let found = find_files(&[Root::tree(&root)], &["jsonl"]);
+        let names: Vec<_> = found.files.iter().map(|p| p.file_name().unwrap()).collect();
+        assert_eq!(names, ["real.jsonl"]);
+        assert_eq!(found.files_special, 2);
+        assert_eq!(found.dirs_special, 2);
+        assert_eq!(found.dirs_entered, 1);
+        // As a root: reported, not walked.
+        let found = find_files(&[Root::tree("/proc")], &["jsonl"]);
+        assert_eq!(found.roots_unreadable.len(), 1);
+        assert!(
+            found.roots_unreadable[0].reason.contains("proc filesystem"),
+            "{:?}",
+            found.roots_unreadable
+        );
+        assert_eq!(found.dirs_entered, 0);
+    }
+
+    #[test]
+    fn a_hard_link_or_a_link_to_a_file_is_read_once_under_its_first_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("r");
+        touch(&root.join("b/s.jsonl"));
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::hard_link(root.join("b/s.jsonl"), root.join("a/hard.jsonl")).unwrap();
+        symlink(root.join("b/s.jsonl"), root.join("c.jsonl")).unwrap();
+        let found = find_files(&[Root::tree(&root)], &["jsonl"]);
+        let canonical = fs::canonicalize(&root).unwrap();
+        assert_eq!(found.files, [canonical.join("a/hard.jsonl")]);
+        assert_eq!(found.files_aliased, 2);
     }
 
     #[test]
@@ -313,5 +616,10 @@ mod tests {
         // With the sessions tree as a root too, each file once.
         let both = [Root::flat(&agent), Root::tree(agent.join("sessions"))];
         assert_eq!(find_files(&both, &["jsonl"]).files.len(), 2);
+        // A directory listed flat is still walked whole for a tree root.
+        let both = [Root::flat(&agent), Root::tree(&agent)];
+        let found = find_files(&both, &["jsonl"]);
+        assert_eq!(found.files.len(), 2);
+        assert_eq!(found.files_aliased, 0);
     }
 }

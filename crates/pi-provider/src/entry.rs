@@ -69,6 +69,12 @@ const WORDS: [&[u8]; 9] = [
     b"usage",
 ];
 
+/// [`WORDS`]: what a long line must hold to be examined once the header is
+/// known (see [`openusage_core::cache::Incremental::words`]).
+pub fn words() -> &'static [&'static [u8]] {
+    &WORDS
+}
+
 /// Where the values a line is read from sit in it.
 const PATHS: [&[&[u8]]; 15] = [
     &[b"type"],

@@ -27,6 +27,9 @@ pub struct FileScan {
     /// Non-zero turns in line order, with their session.
     pub turns: Vec<FileTurn>,
     pub lines_dropped: u64,
+    /// Lines that could matter but were too long to read.
+    #[serde(default)]
+    pub lines_oversized: u64,
     pub turns_zero: u64,
     /// The current session's model: records that name none are its.
     current: Option<Model>,
@@ -64,6 +67,7 @@ impl FileScan {
             sessions: Vec::new(),
             turns: Vec::new(),
             lines_dropped: 0,
+            lines_oversized: 0,
             turns_zero: 0,
             current: None,
             stopped: false,
@@ -108,6 +112,10 @@ impl Scanned for FileScan {
     fn lines_dropped(&self) -> u64 {
         self.lines_dropped
     }
+
+    fn lines_oversized(&self) -> u64 {
+        self.lines_oversized
+    }
 }
 
 /// The first record must be a session header; leading title records and
@@ -143,6 +151,26 @@ impl Incremental for FileScan {
 
     fn set_mtime(&mut self, mtime: DateTime<Utc>) {
         self.mtime = mtime;
+    }
+
+    /// Until the header, any line decides (a record other than a title or
+    /// header skips the file): every line is examined. Then only lines
+    /// holding one of the words every record that matters holds; and once
+    /// the file is skipped, none.
+    fn words(&self) -> Option<&'static [&'static [u8]]> {
+        if self.stopped {
+            Some(&[])
+        } else if self.sessions.is_empty() {
+            None
+        } else {
+            Some(entry::words())
+        }
+    }
+
+    fn oversized(&mut self) {
+        if !self.stopped {
+            self.lines_oversized += 1;
+        }
     }
 }
 
