@@ -49,17 +49,109 @@ fn used(snap: &serde_json::Value, metric: &str) -> u64 {
     snap["metrics"][metric]["used"].as_u64().unwrap_or(0)
 }
 
+/// The JSON snapshot of `provider` for `home`, the binary run with at most
+/// `kib` KiB of data memory (heap and private mappings: `ulimit -d`).
+fn snapshot_within(home: &Path, provider: &str, kib: u64) -> serde_json::Value {
+    let inner = openusage(home);
+    let mut cmd = std::process::Command::new("/bin/sh");
+    cmd.env_clear();
+    for (key, value) in inner.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.arg("-c")
+        .arg(format!("ulimit -d {kib} && exec \"$0\" \"$@\""))
+        .arg(inner.get_program())
+        .args(["--now", NOW, "snapshot", "--json", "--provider", provider])
+        .arg("--no-cache");
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str::<serde_json::Value>(&out).unwrap()["snapshots"][0].clone()
+}
+
 #[test]
-fn a_200_mb_single_line_is_read_past() {
+fn a_200_mb_single_line_is_read_past_without_being_gathered() {
     let home = tempfile::tempdir().unwrap();
     let image = format!(
         r#"{{"type":"message","message":{{"role":"user","content":[{{"type":"image","data":"{}"}}]}}}}"#,
         "A".repeat(200 * 1024 * 1024)
     );
     with_bad_line(home.path(), "big.jsonl", image.as_bytes());
-    let snap = snapshot(home.path());
+    // Streamed, not gathered: within 128 MiB of data memory, less than the
+    // line alone (measured: about 10 MB of resident memory in all).
+    let snap = snapshot_within(home.path(), "pi", 128 * 1024);
     assert_eq!(used(&snap, "total_tokens"), 1500);
     assert_eq!(snap["diagnostics"]["lines_dropped"], 0);
+    assert_eq!(snap["diagnostics"]["lines_oversized"], 0);
+}
+
+#[test]
+fn a_sparse_2_gb_line_of_nothing_costs_neither_memory_nor_a_drop() {
+    // 2 GB of NUL bytes that take no disk: one line, no word, never
+    // gathered, skipped unvalidated.
+    let home = tempfile::tempdir().unwrap();
+    with_bad_line(home.path(), "sparse.jsonl", b"");
+    let path = sessions(home.path()).join("sparse.jsonl");
+    let file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    let len = file.metadata().unwrap().len();
+    file.set_len(len + 2_000_000_000).unwrap();
+    drop(file);
+    let snap = snapshot_within(home.path(), "pi", 128 * 1024);
+    assert_eq!(used(&snap, "total_tokens"), 1500);
+    assert_eq!(snap["diagnostics"]["lines_dropped"], 0);
+    assert_eq!(snap["diagnostics"]["lines_oversized"], 0);
+}
+
+#[test]
+fn a_multi_megabyte_tool_result_with_usage_is_counted() {
+    let home = tempfile::tempdir().unwrap();
+    let tool = format!(
+        r#"{{"type":"message","id":"t1","timestamp":"2026-11-20T08:00:09.000Z","message":{{"role":"toolResult","content":[{{"type":"text","text":"{}"}}],"usage":{{"input":700,"output":0,"cacheRead":0,"cacheWrite":0}},"timestamp":1795161609000}}}}"#,
+        "x".repeat(24 * 1024 * 1024)
+    );
+    with_bad_line(home.path(), "tool.jsonl", tool.as_bytes());
+    let snap = snapshot_within(home.path(), "pi", 128 * 1024);
+    assert_eq!(used(&snap, "total_tokens"), 1500 + 700);
+    assert_eq!(snap["diagnostics"]["lines_oversized"], 0);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn links_to_files_of_procfs_are_counted_and_never_read() {
+    // `/proc/self/pagemap` claims to be a regular file and grows without
+    // end; `/proc/self/status` is made up on every read.
+    let home = tempfile::tempdir().unwrap();
+    with_bad_line(home.path(), "s.jsonl", b"");
+    let dir = sessions(home.path());
+    std::os::unix::fs::symlink("/proc/self/pagemap", dir.join("pagemap.jsonl")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/status", dir.join("status.jsonl")).unwrap();
+    std::os::unix::fs::symlink("/proc", dir.join("proc")).unwrap();
+    let snap = snapshot(home.path());
+    assert_eq!(used(&snap, "total_tokens"), 1500);
+    assert_eq!(snap["diagnostics"]["files_read"], 1);
+    assert_eq!(snap["diagnostics"]["files_special"], 2);
+    assert_eq!(snap["diagnostics"]["files_unreadable"], 0);
+}
+
+#[test]
+fn a_hard_linked_transcript_counts_its_key_less_records_once() {
+    // Records without message id or request id are each their own
+    // request: read twice, they would count twice.
+    let home = tempfile::tempdir().unwrap();
+    let projects = home.path().join(".claude/projects");
+    let (a, b) = (
+        projects.join("-home-alice-a"),
+        projects.join("-home-alice-b"),
+    );
+    fs::create_dir_all(&a).unwrap();
+    fs::create_dir_all(&b).unwrap();
+    let bare = r#"{"type":"assistant","sessionId":"s1","timestamp":"2026-11-20T09:00:00Z","message":{"model":"claude-opus-4-1","usage":{"input_tokens":40,"output_tokens":2}}}"#;
+    fs::write(a.join("s1.jsonl"), format!("{bare}\n{bare}\n")).unwrap();
+    fs::hard_link(a.join("s1.jsonl"), b.join("s1.jsonl")).unwrap();
+    let snap = snapshot_within(home.path(), "claude_code", 1024 * 1024);
+    assert_eq!(used(&snap, "total_tokens"), 2 * 42);
+    assert_eq!(snap["diagnostics"]["files_read"], 1);
 }
 
 /// The snapshot of the fixture home `fixtures/adversarial/<case>/home`.

@@ -515,3 +515,48 @@ fn a_request_takes_its_model_from_the_first_record_that_names_one() {
     let snap = snapshot(count::count([&s], now(), Zone::Utc));
     assert_eq!(snap.model_usage[0].raw_model_id, "unknown");
 }
+
+/// Long lines from 1 KiB, skeletons held up to 1 MiB.
+const SMALL: openusage_core::lines::Limits = openusage_core::lines::Limits {
+    gathered: 1024,
+    held: 1 << 20,
+    string: 4096,
+};
+
+fn scan_with(lines: &[String], limits: openusage_core::lines::Limits) -> file::FileScan {
+    openusage_core::cache::read_all_with(
+        file::FileScan::new(Path::new("/p/s.jsonl")),
+        lines.join("\n").as_bytes(),
+        DateTime::UNIX_EPOCH,
+        limits,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_multi_megabyte_record_with_usage_is_counted_and_one_too_long_to_hold_is_told() {
+    let first = assistant("s1", "2026-11-20T09:00:00Z", "msg_1", None, (1, 1, 0, 0));
+    // A response whose text is 5 MB: its usage is read, at the real limits
+    // and with skeletons held to 1 MiB alike (the text is one string, cut).
+    let big = assistant("s1", "2026-11-20T09:00:01Z", "msg_2", None, (7, 7, 0, 0)).replace(
+        r#""text":"ok""#,
+        &format!(r#""text":"{}""#, "x".repeat(5 << 20)),
+    );
+    for s in [
+        scan("/p/s.jsonl", &[first.clone(), big.clone()]),
+        scan_with(&[first.clone(), big], SMALL),
+    ] {
+        let inputs: Vec<u64> = s.records.iter().map(|r| r.tokens.input).collect();
+        assert_eq!(inputs, [1, 7]);
+        assert_eq!((s.lines_dropped, s.lines_oversized), (0, 0));
+    }
+    // 3 MiB of small values in a response: too long to hold, and told;
+    // the same in a user record cannot matter.
+    let values = vec!["0"; 3 << 19].join(",");
+    let held = assistant("s1", "2026-11-20T09:00:02Z", "msg_3", None, (9, 9, 0, 0))
+        .replace(r#""text":"ok""#, &format!(r#""values":[{values}]"#));
+    let user = format!(r#"{{"type":"user","message":{{"content":[{values}]}}}}"#);
+    let s = scan_with(&[first, held, user], SMALL);
+    assert_eq!(s.records.len(), 1);
+    assert_eq!((s.lines_dropped, s.lines_oversized), (0, 1));
+}

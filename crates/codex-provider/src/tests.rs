@@ -753,3 +753,59 @@ fn stale_snapshots_show_in_the_snapshots_diagnostics() {
     assert_eq!(snap.diagnostics["snapshots_stale"], 1);
     assert_eq!(snap.diagnostics["turns_counted"], 1);
 }
+
+/// Long lines from 1 KiB, skeletons held up to 1 MiB.
+const SMALL: openusage_core::lines::Limits = openusage_core::lines::Limits {
+    gathered: 1024,
+    held: 1 << 20,
+    string: 4096,
+};
+
+#[test]
+fn multi_megabyte_lines_around_token_counts_change_nothing_and_one_too_long_to_hold_is_told() {
+    let output = format!(
+        r#"{{"timestamp":"{T1}","type":"response_item","payload":{{"type":"function_call_output","call_id":"c1","output":"{}"}}}}"#,
+        "x".repeat(5 << 20)
+    );
+    let lines = [
+        meta("s1", "2026-11-20T09:00:00.000Z"),
+        context("gpt-5.1-codex", "/home/alice/code/api"),
+        output.clone(),
+        count_event(T1, 1000, 800, 100, 40),
+        output,
+        count_event(T2, 2500, 2000, 300, 90),
+    ];
+    let read = |limits| {
+        openusage_core::cache::read_all_with(
+            file::FileScan::new(Path::new("/s/a.jsonl")),
+            lines.join("\n").as_bytes(),
+            DateTime::UNIX_EPOCH,
+            limits,
+        )
+        .unwrap()
+    };
+    let whole = scan("/s/a.jsonl", &lines);
+    assert_eq!(tokens(&whole).len(), 2);
+    for s in [read(openusage_core::lines::Limits::default()), read(SMALL)] {
+        assert_eq!(tokens(&s), tokens(&whole));
+        assert_eq!((s.lines_dropped, s.lines_oversized), (0, 0));
+    }
+    // A token count whose rate limits run to 3 MiB of values: too long
+    // to hold, and told.
+    let values = vec!["0"; 3 << 19].join(",");
+    let huge = count_event(T3, 4000, 3000, 400, 100).replace(
+        r#""rate_limits":null"#,
+        &format!(r#""rate_limits":[{values}]"#),
+    );
+    let mut more = lines.to_vec();
+    more.push(huge);
+    let s = openusage_core::cache::read_all_with(
+        file::FileScan::new(Path::new("/s/a.jsonl")),
+        more.join("\n").as_bytes(),
+        DateTime::UNIX_EPOCH,
+        SMALL,
+    )
+    .unwrap();
+    assert_eq!(tokens(&s), tokens(&whole));
+    assert_eq!((s.lines_dropped, s.lines_oversized), (0, 1));
+}

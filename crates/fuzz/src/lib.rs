@@ -14,9 +14,27 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use openusage_core::Zone;
 use openusage_core::aggregate::Counted;
+use openusage_core::cache::Incremental;
 use openusage_core::ledger::Ledger;
+use openusage_core::lines::Limits;
 use openusage_core::report::{self, Period, Range, Source};
 use openusage_core::snapshot::{MetricValue, Snapshot, Status};
+
+/// Every line read as a long one (streamed, searched for its reader's
+/// words, handed on as its skeleton), with strings kept whole: the reading
+/// must be the same as the plain one, but for fewer lines dropped (a line
+/// that cannot matter is skipped unvalidated).
+const STREAMED: Limits = Limits {
+    gathered: 0,
+    held: usize::MAX,
+    string: usize::MAX,
+};
+
+/// `data` read as every line streamed (see [`STREAMED`]).
+fn streamed<S: Incremental>(start: S, data: &[u8]) -> S {
+    let read = openusage_core::cache::read_all_with(start, data, now(), STREAMED);
+    read.unwrap_or_else(|e| panic!("reading from memory failed: {e}"))
+}
 
 /// The instant every target counts at.
 pub fn now() -> DateTime<Utc> {
@@ -28,6 +46,16 @@ pub fn pi(data: &[u8]) {
     let Ok(scan) = pi_provider::file::scan_reader(Path::new("/f.jsonl"), data, now()) else {
         return;
     };
+    let mut again = streamed(
+        pi_provider::file::FileScan::new(Path::new("/f.jsonl")),
+        data,
+    );
+    assert!(
+        again.lines_dropped <= scan.lines_dropped,
+        "streamed: more dropped"
+    );
+    again.lines_dropped = scan.lines_dropped;
+    assert_eq!(again, scan, "streamed: another reading");
     let turns = scan.turns.len() as u64;
     let counted = pi_provider::count::count([&scan], now(), Zone::Utc);
     assert!(counted.counted <= turns, "more turns counted than read");
@@ -39,6 +67,16 @@ pub fn codex(data: &[u8]) {
     let Ok(scan) = codex_provider::file::scan_reader(Path::new("/f.jsonl"), data, now()) else {
         return;
     };
+    let mut again = streamed(
+        codex_provider::file::FileScan::new(Path::new("/f.jsonl")),
+        data,
+    );
+    assert!(
+        again.lines_dropped <= scan.lines_dropped,
+        "streamed: more dropped"
+    );
+    again.lines_dropped = scan.lines_dropped;
+    assert_eq!(again, scan, "streamed: another reading");
     check(
         codex_provider::count::count([&scan], now(), Zone::Utc),
         lines(data),
@@ -53,6 +91,14 @@ pub fn claude(data: &[u8]) {
     else {
         return;
     };
+    let start = claude_code_provider::file::FileScan::new(Path::new("/f.jsonl"));
+    let mut again = streamed(start, data);
+    assert!(
+        again.lines_dropped <= scan.lines_dropped,
+        "streamed: more dropped"
+    );
+    again.lines_dropped = scan.lines_dropped;
+    assert_eq!(again, scan, "streamed: another reading");
     let advisors: u64 = scan.records.iter().map(|r| r.advisors.len() as u64).sum();
     check(
         claude_code_provider::count::count([&scan], now(), Zone::Utc),

@@ -684,7 +684,10 @@ fn mtime(meta: &Metadata) -> DateTime<Utc> {
 /// FNV-1a of the bytes of `ranges` of `file`, one after the other, each
 /// read with one positioned read (the file's position is left alone).
 fn hash_ranges(file: &File, ranges: &[(u64, u64)]) -> io::Result<u64> {
-    let len: u64 = ranges.iter().map(|(from, to)| to.saturating_sub(*from)).sum();
+    let len: u64 = ranges
+        .iter()
+        .map(|(from, to)| to.saturating_sub(*from))
+        .sum();
     let mut bytes = vec![0u8; usize::try_from(len).unwrap_or(0)];
     let mut at = 0;
     for &(from, to) in ranges {
@@ -961,7 +964,11 @@ mod tests {
         let plain = dir.path().join("s.jsonl");
         fs::write(&plain, &text).unwrap();
         let packed = dir.path().join("s.jsonl.zst");
-        fs::write(&packed, compressed::frames::raw(text.as_bytes(), 100_000, 20)).unwrap();
+        fs::write(
+            &packed,
+            compressed::frames::raw(text.as_bytes(), 100_000, 20),
+        )
+        .unwrap();
         for path in [plain, packed] {
             let cache = ScanCache::default().with_line_limits(limits);
             let read = cache.scan(&path, Lines::default).unwrap();

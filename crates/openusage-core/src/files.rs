@@ -13,8 +13,8 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::aggregate::Totals;
-use crate::humanize;
 use crate::cache::{Incremental, NotTranscript, Outcome, ScanCache};
+use crate::humanize;
 use crate::provider::Progress;
 use crate::snapshot::{Snapshot, Status};
 use crate::walk::{self, Found, Problem, Root};

@@ -751,7 +751,7 @@ mod tests {
             "{\"usage\":1}\x00",
         ] {
             let got = read(format!("{input}\n").as_bytes(), TINY, Some(WORDS));
-            assert_eq!(got, [undecodable.clone()], "{input:?}");
+            assert_eq!(got, std::slice::from_ref(&undecodable), "{input:?}");
         }
     }
 
@@ -809,16 +809,19 @@ mod tests {
         // 3,000 small values: no string to cut, so the skeleton is as long
         // as the line.
         let values = vec!["1"; 3000].join(",");
-        let input = format!(
-            "{{\"usage\":[{values}]}}\n{{\"other\":[{values}]}}\n{{\"usage\":[{values}]}}"
-        );
+        let input =
+            format!("{{\"usage\":[{values}]}}\n{{\"other\":[{values}]}}\n{{\"usage\":[{values}]}}");
         assert_eq!(
             read(input.as_bytes(), limits, Some(WORDS)),
             [Got::Oversized(true), Got::Oversized(false)]
         );
         // Lines under the limit are as they were.
         assert_eq!(
-            read(b"{\"a\":\"0123456789012345678901234567890\"}\n", limits, Some(WORDS)),
+            read(
+                b"{\"a\":\"0123456789012345678901234567890\"}\n",
+                limits,
+                Some(WORDS)
+            ),
             [line(r#"{"a":"0123456789012345678901234567890"}"#)]
         );
     }
@@ -875,7 +878,11 @@ mod tests {
         split(made, Limits::default(), &mut sink).unwrap();
         BUFFERS_PEAK.with(|p| peak = p.take());
         assert_eq!(got.len(), 1);
-        assert!(got[0].ends_with(r#"AAAA"}],"usage":{"input":7}}}"#), "{}", &got[0][got[0].len() - 40..]);
+        assert!(
+            got[0].ends_with(r#"AAAA"}],"usage":{"input":7}}}"#),
+            "{}",
+            &got[0][got[0].len() - 40..]
+        );
         assert_eq!(got[0].len(), head.len() + KEPT_STRING + end_len - 1);
         assert!(peak <= GATHERED + 2 * BLOCK + KEPT_CARRY, "{peak}");
     }

@@ -279,7 +279,13 @@ impl Walk {
 
     /// Queues a directory met below a root, unless it was entered already
     /// or is on a pseudo filesystem.
-    fn enter(&mut self, path: PathBuf, canonical: PathBuf, meta: &Metadata, pending: &mut Vec<Dir>) {
+    fn enter(
+        &mut self,
+        path: PathBuf,
+        canonical: PathBuf,
+        meta: &Metadata,
+        pending: &mut Vec<Dir>,
+    ) {
         if self.pseudo(&path, meta).is_some() {
             self.found.dirs_special += 1;
             return;

@@ -298,6 +298,88 @@ mod tests {
         assert_eq!(inputs(&scan_text(&text)), [(0, 1), (0, 2)]);
     }
 
+    /// A tool result carrying its own usage, its output `output` long.
+    fn tool_result(output: &str, input: u64) -> String {
+        format!(
+            r#"{{"type":"message","id":"t{input}","timestamp":"2026-03-10T08:00:30.000Z","message":{{"role":"toolResult","content":[{{"type":"text","text":"{output}"}}],"usage":{{"input":{input},"output":0,"cacheRead":0,"cacheWrite":0}},"timestamp":30}}}}"#
+        )
+    }
+
+    fn scan_with(text: &str, limits: openusage_core::lines::Limits) -> FileScan {
+        let mtime = DateTime::parse_from_rfc3339(MTIME).unwrap().to_utc();
+        cache::read_all_with(
+            FileScan::new(Path::new("/s/f.jsonl")),
+            text.as_bytes(),
+            mtime,
+            limits,
+        )
+        .unwrap()
+    }
+
+    /// Long lines from 1 KiB, skeletons held up to 1 MiB.
+    const SMALL: openusage_core::lines::Limits = openusage_core::lines::Limits {
+        gathered: 1024,
+        held: 1 << 20,
+        string: 4096,
+    };
+
+    #[test]
+    fn a_multi_megabyte_tool_result_with_usage_is_counted() {
+        let big = tool_result(&"x".repeat(5 << 20), 9);
+        let text = [header("s1", "/a"), turn(1, 1), big, turn(2, 2)].join("\n");
+        // As it is read for real, and with every long line over the held
+        // bound: its output is a string, cut, so its usage is read all the
+        // same.
+        for scan in [scan_text(&text), scan_with(&text, SMALL)] {
+            assert_eq!(inputs(&scan), [(0, 1), (0, 9), (0, 2)]);
+            assert_eq!((scan.lines_dropped, scan.lines_oversized), (0, 0));
+        }
+    }
+
+    #[test]
+    fn a_line_too_long_to_hold_is_counted_only_when_it_could_matter() {
+        // 3 MiB of small values: a skeleton as long as the line, over the
+        // 1 MiB held.
+        let values = vec!["0"; 3 << 19].join(",");
+        let tool = format!(
+            r#"{{"type":"message","message":{{"role":"toolResult","content":[{values}],"usage":{{"input":5}}}}}}"#
+        );
+        let user =
+            format!(r#"{{"type":"message","message":{{"role":"user","content":[{values}]}}}}"#);
+        let text = [header("s1", "/a"), turn(1, 1), tool, user, turn(2, 2)].join("\n");
+        let scan = scan_with(&text, SMALL);
+        assert_eq!(inputs(&scan), [(0, 1), (0, 2)]);
+        assert_eq!(scan.lines_oversized, 1, "the user line cannot matter");
+        assert_eq!(scan.lines_dropped, 0);
+        // A long line that cannot decode and names no word: skipped
+        // unvalidated, not dropped; one that names a word: dropped.
+        let garbage = "\u{1}".repeat(4096);
+        let text = [
+            header("s1", "/a"),
+            garbage.clone(),
+            format!("usage{garbage}"),
+        ]
+        .join("\n");
+        let scan = scan_with(&text, SMALL);
+        assert_eq!((scan.lines_dropped, scan.lines_oversized), (1, 0));
+    }
+
+    #[test]
+    fn before_the_header_every_long_line_is_examined() {
+        // A long record without any word before the header still decides
+        // that the file is no session; long garbage there is dropped.
+        let user = format!(
+            r#"{{"type":"message","message":{{"role":"user","content":"{}"}}}}"#,
+            "x".repeat(4096)
+        );
+        let skipped = scan_with(&[user, header("s1", "/a"), turn(1, 1)].join("\n"), SMALL);
+        assert!(skipped.skipped());
+        let garbage = "\u{1}".repeat(4096);
+        let read = scan_with(&[garbage, header("s1", "/a"), turn(1, 1)].join("\n"), SMALL);
+        assert_eq!(inputs(&read), [(0, 1)]);
+        assert_eq!(read.lines_dropped, 1);
+    }
+
     #[test]
     fn turns_without_any_timestamp_are_dated_by_the_file_mtime() {
         let bare = r#"{"type":"message","message":{"role":"assistant","usage":{"input":1}}}"#;
