@@ -184,6 +184,11 @@ impl<A: FileAgent> Provider for A {
         for (name, value) in counted.extra_diagnostics {
             snapshot.diagnostics.insert(name, value.into());
         }
+        if totals.saturated > 0 {
+            snapshot
+                .diagnostics
+                .insert("sums_saturated".to_owned(), totals.saturated.into());
+        }
         Collected { snapshot, ledger }
     }
 }

@@ -479,10 +479,12 @@ fn feed<S: Incremental>(reader: impl Read, mut state: S) -> (Arc<S>, Arc<S>, io:
     (committed, full, complete)
 }
 
-/// The file's modification time, which dates what carries no timestamp.
+/// The file's modification time, which dates what carries no timestamp
+/// (the epoch when it cannot be read or lies outside the accepted range).
 fn mtime(meta: &Metadata) -> DateTime<Utc> {
     meta.modified()
-        .map(DateTime::<Utc>::from)
+        .ok()
+        .and_then(crate::instant::from_system_time)
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 

@@ -2,6 +2,7 @@
 //! from snapshots only (`daily_series`, `model_usage`): the files are never
 //! read again.
 
+use openusage_core::aggregate::{Tokens, add_cost};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
@@ -76,7 +77,7 @@ impl Analytics {
                     None,
                 )
             }),
-            total_tokens: usage.map(|m| m.total_tokens).sum(),
+            total_tokens: usage.fold(0, |sum: u64, m| sum.saturating_add(m.total_tokens)),
         }
     }
 }
@@ -105,7 +106,8 @@ fn daily(snapshots: &[Snapshot], series: &str, from: NaiveDate, to: NaiveDate) -
         .filter_map(|s| s.daily_series.get(series))
         .flatten()
     {
-        *by_day.entry(point.date).or_default() += point.value;
+        let day = by_day.entry(point.date).or_default();
+        *day = day.saturating_add(point.value);
     }
     from.iter_days()
         .take_while(|d| *d <= to)
@@ -128,17 +130,27 @@ fn group<'a>(
                 provider,
                 ..Row::default()
             });
-        row.input += m.input_tokens;
-        row.output += m.output_tokens;
-        row.cache_read += m.cache_read_tokens;
-        row.cache_write += m.cache_write_tokens;
-        row.tokens += m.total_tokens;
-        row.requests += m.requests;
-        row.unpriced += m.unpriced_requests;
-        row.uncosted += m.uncosted_requests;
-        if let Some(c) = m.cost_usd {
-            row.cost = Some(row.cost.unwrap_or(0.0) + c);
-        }
+        // Sums saturate as the snapshot's own do, so a row's tokens stay
+        // the exact sum of its buckets and no cost becomes infinite.
+        let mut sum = Tokens {
+            input: row.input,
+            output: row.output,
+            cache_read: row.cache_read,
+            cache_write: row.cache_write,
+        };
+        sum.add(&Tokens {
+            input: m.input_tokens,
+            output: m.output_tokens,
+            cache_read: m.cache_read_tokens,
+            cache_write: m.cache_write_tokens,
+        });
+        (row.input, row.output) = (sum.input, sum.output);
+        (row.cache_read, row.cache_write) = (sum.cache_read, sum.cache_write);
+        row.tokens = sum.total();
+        row.requests = row.requests.saturating_add(m.requests);
+        row.unpriced = row.unpriced.saturating_add(m.unpriced_requests);
+        row.uncosted = row.uncosted.saturating_add(m.uncosted_requests);
+        add_cost(&mut row.cost, m.cost_usd);
     }
     let mut rows: Vec<Row> = rows.into_values().collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.tokens));

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use openusage_core::cache::{self, Incremental};
 use openusage_core::files::Scanned;
+use openusage_core::fxhash::FxHashSet;
 
 use crate::entry::{self, Entry, Header, Model};
 use crate::turn::{Turn, UNKNOWN_MODEL};
@@ -34,15 +35,17 @@ pub struct FileScan {
     stopped: bool,
     /// The model and provider names seen, each held once.
     #[serde(skip)]
-    names: Vec<Arc<str>>,
+    names: FxHashSet<Arc<str>>,
 }
 
-/// `name`, or the equal one already in `names` (a file names a handful).
-fn intern(names: &mut Vec<Arc<str>>, name: Arc<str>) -> Arc<str> {
-    if let Some(seen) = names.iter().find(|n| ***n == *name) {
+/// `name`, or the equal one already in `names`. A file usually names a
+/// handful, but a hostile one may name a new model on every line: a hash
+/// set keeps that linear (a list searched each time was quadratic).
+fn intern(names: &mut FxHashSet<Arc<str>>, name: Arc<str>) -> Arc<str> {
+    if let Some(seen) = names.get(&name) {
         return Arc::clone(seen);
     }
-    names.push(Arc::clone(&name));
+    names.insert(Arc::clone(&name));
     name
 }
 
@@ -67,7 +70,7 @@ impl FileScan {
             turns_zero: 0,
             current: None,
             stopped: false,
-            names: Vec::new(),
+            names: FxHashSet::default(),
         }
     }
 

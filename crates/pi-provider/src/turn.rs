@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::{Tokens, kind};
-use openusage_core::json;
+use openusage_core::{instant, json};
 use serde_json::value::RawValue;
 
 /// Model id used when an assistant turn names none.
@@ -208,10 +208,21 @@ pub(crate) fn read(src: &Source<'_>) -> Option<Turn> {
     })
 }
 
-/// A message timestamp that says nothing: `null`, or `0` (Oh My Pi's stats
-/// treat 0 as absent; two records stamped 0 are not copies of each other).
+/// A message timestamp that says nothing: `null`, `0` (Oh My Pi's stats
+/// treat 0 as absent; two records stamped 0 are not copies of each other),
+/// or a number of milliseconds outside the accepted range ([`instant`]),
+/// which no time zone could show.
 fn is_absent(raw: &RawValue) -> bool {
-    json::is_null(raw) || json::number(raw) == Some(0.0)
+    match json::number(raw) {
+        Some(0.0) => true,
+        Some(_) => unix_millis(raw).is_none() && is_whole_millis(raw),
+        None => json::is_null(raw),
+    }
+}
+
+/// A finite number with an integral value (a whole count of milliseconds).
+fn is_whole_millis(raw: &RawValue) -> bool {
+    json::number(raw).is_some_and(|ms| ms.is_finite() && ms.fract() == 0.0)
 }
 
 /// The buckets of `usage.orchestration` (`input`, `output`, `cacheRead`;
@@ -234,13 +245,14 @@ fn recorded_cost(raw: &RawValue) -> Option<f64> {
         .map(|v| v + 0.0)
 }
 
-/// Unix milliseconds: a number with an integral value (`1.7e12` too).
+/// Unix milliseconds: a number with an integral value (`1.7e12` too), in
+/// the accepted range ([`instant`]).
 fn unix_millis(raw: &RawValue) -> Option<DateTime<Utc>> {
     let ms = json::number(raw)?;
     if !ms.is_finite() || ms.fract() != 0.0 || ms.abs() > i64::MAX as f64 {
         return None;
     }
-    DateTime::from_timestamp_millis(ms as i64)
+    instant::from_millis(ms as i64)
 }
 
 fn scalar(raw: &RawValue) -> Scalar {

@@ -80,7 +80,7 @@ impl Chart<'_> {
         if self.total {
             notes.push(format!(
                 "total {}",
-                humanize::count(self.values.iter().sum())
+                humanize::count(self.values.iter().fold(0u64, |s, v| s.saturating_add(*v)))
             ));
         }
         notes.push(format!(

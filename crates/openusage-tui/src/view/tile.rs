@@ -250,9 +250,10 @@ fn top_models(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
             clean(&m.raw_model_id),
             m.dimensions.get("upstream_provider").map(|p| clean(p)),
         );
-        *models.entry(key).or_default() += m.total_tokens;
+        let sum = models.entry(key).or_default();
+        *sum = sum.saturating_add(m.total_tokens);
     }
-    let total: u64 = models.values().sum();
+    let total = models.values().fold(0u64, |s, v| s.saturating_add(*v));
     let mut models: Vec<_> = models.into_iter().collect();
     models.sort_by_key(|m| std::cmp::Reverse(m.1));
     let rows: Vec<Vec<String>> = models
