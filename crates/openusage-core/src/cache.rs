@@ -52,7 +52,7 @@ pub fn read_all<S: Incremental>(
 /// it whenever a provider's reading changes shape or meaning. (The file is
 /// postcard, which has no field names: a reading of another shape simply
 /// fails to decode and is ignored too.)
-pub const FORMAT: u32 = 9;
+pub const FORMAT: u32 = 10;
 
 /// How many bytes at the start, and just before where reading stopped, are
 /// checked to tell "appended to" from "rewritten".

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use openusage_core::aggregate::Tokens;
 use openusage_core::cache::{self, Incremental};
 use openusage_core::files::Scanned;
-use openusage_core::fxhash::FxHashSet;
+use openusage_core::fxhash::FxHashMap;
 
 use crate::entry::{self, Entry, Header, Model};
-use crate::turn::{Turn, UNKNOWN_MODEL};
+use crate::turn::{Key, Kind, Turn, UNKNOWN_MODEL};
 
 /// Everything one file contributes, before copies across files are removed.
 /// Built line by line ([`Incremental`]), so a file that grew is read on
@@ -27,34 +28,58 @@ pub struct FileScan {
     pub sessions: Vec<Header>,
     /// Non-zero turns in line order, with their session.
     pub turns: Vec<FileTurn>,
+    /// The names turns are attributed to, each combination held once;
+    /// turns point into this list.
+    pub names: Vec<Names>,
     pub lines_dropped: u64,
     pub turns_zero: u64,
     /// The current session's model: records that name none are its.
     current: Option<Model>,
     /// The first record was not a header: nothing after it is looked at.
     stopped: bool,
-    /// The model and provider names seen, each held once.
+    /// Where each of `names` sits: rebuilt after a reading is loaded.
     #[serde(skip)]
-    names: FxHashSet<Arc<str>>,
+    index: NameIndex,
 }
 
-/// `name`, or the equal one already in `names`. A file usually names a
+/// The model, upstream provider, subkind and answering model of a turn.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Names {
+    pub model: Arc<str>,
+    pub provider: Option<Arc<str>>,
+    pub subkind: Option<Arc<str>>,
+    pub response_model: Option<Arc<str>>,
+}
+
+/// The number of each of a file's [`Names`]. A file usually names a
 /// handful, but a hostile one may name a new model on every line: a hash
-/// set keeps that linear (a list searched each time was quadratic).
-fn intern(names: &mut FxHashSet<Arc<str>>, name: Arc<str>) -> Arc<str> {
-    if let Some(seen) = names.get(&name) {
-        return Arc::clone(seen);
+/// map keeps that linear (a list searched each time was quadratic). Not
+/// part of a reading's value: two readings with the same names are equal
+/// whether or not their index was built.
+#[derive(Debug, Clone, Default)]
+struct NameIndex(FxHashMap<Names, u32>);
+
+impl PartialEq for NameIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
-    names.insert(Arc::clone(&name));
-    name
 }
 
-/// A turn placed in its session.
+/// A counted-to-be turn as a file keeps it: its numbers, the digest of its
+/// copy key and where its session and names sit. Kept small: a home holds
+/// millions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileTurn {
+    pub tokens: Tokens,
+    pub key: Option<Key>,
+    pub cost_usd: Option<f64>,
+    /// The turn's own time; `None`: the file's mtime ([`FileScan::when`]).
+    pub at: Option<DateTime<Utc>>,
     /// Index into [`FileScan::sessions`].
-    pub session: usize,
-    pub turn: Turn,
+    pub session: u32,
+    /// Index into [`FileScan::names`].
+    pub names: u32,
+    pub kind: Kind,
 }
 
 impl FileScan {
@@ -66,11 +91,12 @@ impl FileScan {
             first_header: None,
             sessions: Vec::new(),
             turns: Vec::new(),
+            names: Vec::new(),
             lines_dropped: 0,
             turns_zero: 0,
             current: None,
             stopped: false,
-            names: FxHashSet::default(),
+            index: NameIndex::default(),
         }
     }
 
@@ -81,24 +107,54 @@ impl FileScan {
 
     /// When a turn happened: its own timestamp, else the file's mtime.
     pub fn when(&self, turn: &FileTurn) -> DateTime<Utc> {
-        turn.turn.at.unwrap_or(self.mtime)
+        turn.at.unwrap_or(self.mtime)
+    }
+
+    /// The names `turn` is attributed to.
+    pub fn names_of(&self, turn: &FileTurn) -> &Names {
+        // `names` is only ever indexed by the numbers `number` gave out.
+        &self.names[turn.names as usize]
+    }
+
+    /// The number of `names`, adding them when new.
+    fn number(&mut self, names: Names) -> u32 {
+        if self.index.0.len() != self.names.len() {
+            let numbered = self.names.iter().cloned().zip(0..);
+            self.index.0 = numbered.collect();
+        }
+        if let Some(&n) = self.index.0.get(&names) {
+            return n;
+        }
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(names.clone());
+        self.index.0.insert(names, n);
+        n
     }
 }
 
 impl FileScan {
     /// Adds a turn of the current session (a zero one is only counted).
-    fn push(&mut self, mut turn: Turn) {
+    fn push(&mut self, turn: Turn) {
         if turn.tokens.is_zero() {
             self.turns_zero += 1;
             return;
         }
-        turn.model = intern(&mut self.names, turn.model);
-        turn.provider = turn.provider.map(|p| intern(&mut self.names, p));
-        turn.subkind = turn.subkind.map(|k| intern(&mut self.names, k));
-        turn.response_model = turn.response_model.map(|m| intern(&mut self.names, m));
+        let key = turn.copy_key().map(|k| k.digest());
+        let names = self.number(Names {
+            model: turn.model,
+            provider: turn.provider,
+            subkind: turn.subkind,
+            response_model: turn.response_model,
+        });
+        let session = self.sessions.len().saturating_sub(1);
         self.turns.push(FileTurn {
-            session: self.sessions.len() - 1,
-            turn,
+            tokens: turn.tokens,
+            key,
+            cost_usd: turn.cost_usd,
+            at: turn.at,
+            session: u32::try_from(session).unwrap_or(u32::MAX),
+            names,
+            kind: turn.kind,
         });
     }
 }
@@ -185,7 +241,7 @@ mod tests {
     fn inputs(scan: &FileScan) -> Vec<(usize, u64)> {
         scan.turns
             .iter()
-            .map(|t| (t.session, t.turn.tokens.input))
+            .map(|t| (t.session as usize, t.tokens.input))
             .collect()
     }
 
@@ -294,7 +350,7 @@ mod tests {
         scan.turns
             .iter()
             .map(|t| {
-                let turn = &t.turn;
+                let turn = scan.names_of(t);
                 (
                     turn.model.to_string(),
                     turn.provider.as_deref().map(str::to_owned),

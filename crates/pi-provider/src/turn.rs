@@ -101,6 +101,82 @@ pub enum CopyKey<'a> {
     },
 }
 
+/// A [`CopyKey`] reduced to 128 bits (xxh3): what a file keeps per turn
+/// instead of the key's strings. Two different keys share a digest with a
+/// probability of about n² / 2^129 for n turns: for 10^9 turns, 10^-21.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Key([u64; 2]);
+
+impl CopyKey<'_> {
+    /// The digest of the key: every part written unambiguously (a tag per
+    /// variant and per option, strings with their length) and hashed.
+    pub fn digest(&self) -> Key {
+        let mut bytes = Vec::with_capacity(96);
+        match self {
+            CopyKey::Message {
+                kind,
+                timestamp,
+                provider,
+                model,
+                tokens,
+            } => {
+                bytes.extend([0, *kind as u8]);
+                put_scalar(&mut bytes, Some(timestamp));
+                put_str(&mut bytes, *provider);
+                put_str(&mut bytes, Some(model));
+                for n in [
+                    tokens.input,
+                    tokens.output,
+                    tokens.cache_read,
+                    tokens.cache_write,
+                ] {
+                    bytes.extend(n.to_le_bytes());
+                }
+            }
+            CopyKey::Entry {
+                kind,
+                id,
+                timestamp,
+            } => {
+                bytes.extend([1, *kind as u8]);
+                put_str(&mut bytes, Some(id));
+                put_scalar(&mut bytes, *timestamp);
+            }
+        }
+        let h = xxhash_rust::xxh3::xxh3_128(&bytes);
+        Key([h as u64, (h >> 64) as u64])
+    }
+}
+
+fn put_str(bytes: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        None => bytes.push(0),
+        Some(s) => {
+            bytes.push(1);
+            bytes.extend((s.len() as u64).to_le_bytes());
+            bytes.extend(s.as_bytes());
+        }
+    }
+}
+
+fn put_scalar(bytes: &mut Vec<u8>, s: Option<&Scalar>) {
+    match s {
+        None => bytes.push(0),
+        Some(Scalar::Number(bits)) => {
+            bytes.push(1);
+            bytes.extend(bits.to_le_bytes());
+        }
+        Some(Scalar::Text(t)) => {
+            bytes.push(2);
+            put_str(bytes, Some(t));
+        }
+        Some(Scalar::Raw(r)) => {
+            bytes.push(3);
+            put_str(bytes, Some(r));
+        }
+    }
+}
+
 impl Turn {
     /// How copies of this turn in other files are recognised; `None` when
     /// nothing identifies it (it is then unique).
