@@ -101,6 +101,30 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
+/// `openusage [flags] snapshot --json --provider <provider>` on `home`,
+/// parsed; fails the test unless it exits 0.
+pub fn snapshot_json(home: &Path, flags: &[&str], provider: &str) -> serde_json::Value {
+    let (code, out, err) =
+        run(openusage(home)
+            .args(flags)
+            .args(["snapshot", "--json", "--provider", provider]));
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("snapshot JSON")
+}
+
+/// The JSON document `fixtures/<rel>`.
+pub fn fixture_json(rel: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(fixture(rel)).expect("read the fixture");
+    serde_json::from_str(&text).expect("fixture JSON")
+}
+
+/// Fails the test with the first difference (see [`json_diff`]), naming `what`.
+pub fn assert_json_eq(actual: &serde_json::Value, expected: &serde_json::Value, what: &str) {
+    if let Some(difference) = json_diff(actual, expected) {
+        panic!("{what}: {difference}\n\nactual:\n{actual:#}");
+    }
+}
+
 /// Compares two JSON documents: equal structure, equal strings and
 /// integers, floats within a relative 1e-9 (costs are float sums whose last
 /// bits depend on the order of addition). Returns the first difference.
