@@ -28,9 +28,11 @@ pub enum Failure {
 }
 
 fn main() -> ExitCode {
+    survive_file_size_limit();
     let cli = Cli::parse();
     let env = Env::from_process();
-    match commands::run(&cli, &env) {
+    let later = commands::Later::default();
+    let code = match commands::run(&cli, &env, &later) {
         Ok(output) => print(&output),
         Err(failure) => {
             eprintln!("openusage: {failure}");
@@ -38,6 +40,24 @@ fn main() -> ExitCode {
                 Failure::Usage(_) => ExitCode::from(2),
                 Failure::Runtime(_) => ExitCode::from(1),
             }
+        }
+    };
+    // The cache is written once the output is out: a save that fails or is
+    // stopped half way costs the next run some speed, never this output.
+    later.save();
+    code
+}
+
+/// Past the file size limit (`ulimit -f`) a write raises SIGXFSZ, which
+/// kills the process by default. With a handler it fails with `EFBIG`
+/// instead, like any other failed write: the cache is not saved (and its
+/// temporary file removed), and output written to a file says why.
+fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        let raised = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, raised) {
+            eprintln!("openusage: note: cannot handle SIGXFSZ: {e}");
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::turn::{Key, Kind, Turn, UNKNOWN_MODEL};
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
     /// Canonical path; the tie-breaker when ordering files.
+    #[serde(with = "openusage_core::cache::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates turns without a timestamp.
     pub mtime: DateTime<Utc>,
@@ -202,6 +203,27 @@ impl Incremental for FileScan {
 
     fn set_mtime(&mut self, mtime: DateTime<Utc>) {
         self.mtime = mtime;
+    }
+
+    /// What reading lines keeps true: every turn's session is one of the
+    /// file's, in file order, and its names one of the file's; no turn is
+    /// zero; a cost is finite and not negative; the first header is the
+    /// first session's; a file that stopped at its first record has no
+    /// session.
+    fn consistent(&self) -> bool {
+        let mut previous = 0;
+        let turns = self.turns.iter().all(|t| {
+            let session = t.session as usize;
+            let fits = (previous..self.sessions.len()).contains(&session)
+                && (t.names as usize) < self.names.len()
+                && !t.tokens.is_zero()
+                && t.cost_usd.is_none_or(|c| c.is_finite() && c >= 0.0);
+            previous = session;
+            fits
+        });
+        turns
+            && self.first_header.as_ref() == self.sessions.first()
+            && (!self.stopped || self.sessions.is_empty())
     }
 }
 
@@ -409,5 +431,64 @@ mod tests {
             models(&scan),
             [("gpt-5".to_owned(), Some("openai".to_owned()))]
         );
+    }
+}
+
+#[cfg(test)]
+mod consistency_tests {
+    use openusage_core::aggregate::Tokens;
+
+    use super::*;
+
+    /// Two sessions with a turn each.
+    const TEXT: &str = concat!(
+        r#"{"type":"session","id":"s1","timestamp":"2026-03-10T08:00:00.000Z","cwd":"/a"}"#,
+        "\n",
+        r#"{"type":"message","id":"e1","timestamp":"2026-03-10T08:00:01.000Z","message":{"role":"assistant","content":[],"provider":"p","model":"m","usage":{"input":5,"output":1,"cost":{"total":0.5}},"timestamp":1}}"#,
+        "\n",
+        r#"{"type":"session","id":"s2","timestamp":"2026-03-10T09:00:00.000Z","cwd":"/b"}"#,
+        "\n",
+        r#"{"type":"message","id":"e2","timestamp":"2026-03-10T09:00:01.000Z","message":{"role":"assistant","content":[],"provider":"p","model":"m","usage":{"input":7,"output":1},"timestamp":2}}"#,
+        "\n",
+    );
+
+    fn read() -> FileScan {
+        scan_reader(
+            Path::new("/s/f.jsonl"),
+            TEXT.as_bytes(),
+            DateTime::UNIX_EPOCH,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_reading_holds_together_and_a_tampered_one_does_not() {
+        let scan = read();
+        assert_eq!((scan.sessions.len(), scan.turns.len()), (2, 2));
+        assert!(scan.consistent());
+        assert!(FileScan::new(Path::new("/s/empty.jsonl")).consistent());
+        type Tamper = fn(&mut FileScan);
+        let tampered: [(&str, Tamper); 10] = [
+            ("a session past the list", |s| s.turns[1].session = 2),
+            ("a session far past it", |s| s.turns[0].session = u32::MAX),
+            ("names past the list", |s| s.turns[0].names = 7),
+            ("sessions out of file order", |s| {
+                s.turns[0].session = 1;
+                s.turns[1].session = 0;
+            }),
+            ("a zero turn", |s| s.turns[0].tokens = Tokens::default()),
+            ("a cost that is no number", |s| {
+                s.turns[0].cost_usd = Some(f64::NAN);
+            }),
+            ("a negative cost", |s| s.turns[0].cost_usd = Some(-1.0)),
+            ("no first header", |s| s.first_header = None),
+            ("no sessions", |s| s.sessions.clear()),
+            ("stopped with sessions", |s| s.stopped = true),
+        ];
+        for (what, tamper) in tampered {
+            let mut scan = read();
+            tamper(&mut scan);
+            assert!(!scan.consistent(), "{what}");
+        }
     }
 }

@@ -27,7 +27,7 @@ pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String, Failure> {
             )));
         }
     }
-    let collected = collect_once(ctx, &accounts_for(ctx, args.provider.as_deref())?);
+    let collected = collect_once(ctx, accounts_for(ctx, args.provider.as_deref())?);
     let sources: Vec<Source<'_>> = collected
         .iter()
         .map(|c| Source {

@@ -19,7 +19,7 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
     let accounts = accounts_for(&ctx, view.provider.as_deref())?;
     let stdout_is_terminal = std::io::stdout().is_terminal();
     if view.once || !stdout_is_terminal {
-        let snapshots = collect_once(&ctx, &accounts)
+        let snapshots = collect_once(&ctx, accounts)
             .into_iter()
             .map(|c| c.snapshot)
             .collect();
