@@ -74,6 +74,30 @@ fn a_second_run_starts_warm_and_prints_the_same() {
     assert_eq!(cold, snapshot(&home, &["--no-cache"]));
 }
 
+/// A warm run whose readings were all reused has nothing new to save: the
+/// cache file is left as it was. (A cache rejected on load would be
+/// rebuilt from the transcripts and written again.)
+#[test]
+fn a_warm_run_over_unchanged_files_reuses_the_cache_and_writes_nothing() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let home = pi_home(&tmp);
+    snapshot(&home, &[]);
+    let stamp = |p: &PathBuf| {
+        let m = fs::metadata(p).unwrap();
+        (m.ino(), m.mtime(), m.mtime_nsec(), m.len())
+    };
+    let files = cache_files(&home);
+    let before: Vec<_> = files.iter().map(stamp).collect();
+    snapshot(&home, &[]);
+    assert_eq!(cache_files(&home), files);
+    let after: Vec<_> = files.iter().map(stamp).collect();
+    assert_eq!(
+        before, after,
+        "the cache was written again: it was not reused"
+    );
+}
+
 #[test]
 fn the_cache_holds_no_transcript_text() {
     let tmp = tempfile::tempdir().unwrap();
