@@ -258,3 +258,53 @@ fn upstreams(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
         .collect::<Vec<_>>();
     table::lines(&columns, &cells, width)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::Tables;
+    use std::sync::Arc;
+
+    fn row(i: u64) -> Row {
+        Row {
+            name: format!("model-{i}"),
+            tokens: 1_000 + i,
+            requests: 1,
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn a_table_shows_at_most_its_cap_and_sums_the_rest_on_one_line() {
+        let models: Vec<Row> = (0..1_200).rev().map(row).collect();
+        let total = models.iter().map(|r| r.tokens).sum();
+        let tables = Tables {
+            models: models.clone(),
+            workspaces: models[..3].to_vec(),
+            upstreams: Vec::new(),
+            total_tokens: total,
+        };
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let a = Analytics {
+            span: Some((day, day)),
+            tokens_per_day: vec![total],
+            sessions_per_day: vec![1],
+            tables: Arc::new(tables),
+        };
+        let lines: Vec<String> = lines(&a, Window::Days7, 100)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let shown = lines.iter().filter(|l| l.starts_with("model-")).count();
+        // 500 model rows and the 3 workspace rows.
+        assert_eq!(shown, MAX_ROWS + 3);
+        let hidden: u64 = models[MAX_ROWS..].iter().map(|r| r.tokens).sum();
+        let rest = format!(
+            "… and 700 more models: {} tokens, {}",
+            humanize::count(hidden),
+            percent(hidden, total)
+        );
+        assert!(lines.contains(&rest), "{rest}");
+        assert!(!lines.iter().any(|l| l.contains("more workspaces")));
+    }
+}

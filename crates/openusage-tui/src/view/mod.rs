@@ -400,3 +400,58 @@ fn copy_rows(body: &Buffer, from: u16, target: &mut Buffer, view: Rect) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+    use openusage_core::Status;
+
+    #[test]
+    fn thousands_of_tiles_make_a_body_of_bounded_height() {
+        let tile = Snapshot::new(
+            "pi",
+            "pi",
+            DateTime::UNIX_EPOCH,
+            Status::Unknown,
+            "not found",
+        );
+        let app = App::with_snapshots(Page::Dashboard, vec![tile; 12_000]);
+        for width in [60, 200] {
+            let body = body(&app, width);
+            assert_eq!(body.area.height, MAX_BODY, "{width}");
+        }
+    }
+
+    #[test]
+    fn the_same_page_is_built_once_however_often_it_is_drawn() {
+        let tile = Snapshot::new("pi", "pi", DateTime::UNIX_EPOCH, Status::Unknown, "x");
+        let mut app = App::with_snapshots(Page::Dashboard, vec![tile.clone(); 3]);
+        let mut pages = Pages::default();
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 20)).unwrap();
+        let mut draw = |app: &mut App, pages: &mut Pages| {
+            terminal.draw(|f| pages.draw(f, app)).unwrap();
+        };
+        for _ in 0..5 {
+            draw(&mut app, &mut pages);
+        }
+        assert_eq!(pages.builds(), 1);
+        app.window = Window::All; // not shown on the dashboard
+        app.scroll = 1;
+        draw(&mut app, &mut pages);
+        assert_eq!(pages.builds(), 1);
+        app.selected = 1;
+        draw(&mut app, &mut pages);
+        assert_eq!(pages.builds(), 2, "the selection is drawn on the page");
+        app.set_snapshots(vec![tile; 2]);
+        draw(&mut app, &mut pages);
+        assert_eq!(pages.builds(), 3, "new data");
+        app.page = Page::Analytics;
+        draw(&mut app, &mut pages);
+        app.window = Window::Days7;
+        draw(&mut app, &mut pages);
+        draw(&mut app, &mut pages);
+        assert_eq!(pages.builds(), 5);
+    }
+}
