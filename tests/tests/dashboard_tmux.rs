@@ -201,6 +201,11 @@ fn the_dashboard_refreshes_on_r_and_quits_cleanly_on_q() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(exit_line().trim(), "EXIT:0");
+    // Closing the view kept what it learnt for the next run.
+    let cached = std::fs::read_dir(home.join(".cache/openusage"))
+        .map(|d| d.flatten().count())
+        .unwrap_or(0);
+    assert!(cached > 0, "the live view wrote no cache when it closed");
     assert_eq!(
         tmux.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"])
             .trim(),

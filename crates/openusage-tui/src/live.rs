@@ -95,13 +95,16 @@ pub fn run(source: impl Source, options: Options) -> Result<(), Error> {
     // Listening before the terminal changes: a signal from then on ends
     // the loop, which restores the terminal on its way out.
     let signals = signals::listen(tx.clone()).map_err(Error::Terminal)?;
-    let mut tty = Tty::enter().map_err(Error::Terminal)?;
+    let mut tty = match Tty::enter() {
+        Ok(tty) => tty,
+        Err(e) => {
+            signals.close();
+            return Err(Error::Terminal(e));
+        }
+    };
     spawn_input(tx.clone());
     let collector = Collector::spawn(source, tx);
-    let result = match tty.terminal.as_mut() {
-        Some(terminal) => event_loop(terminal, &collector, &rx, options, TICK),
-        None => Err(Error::Terminal(io::Error::other("no terminal"))),
-    };
+    let result = event_loop(&mut tty.terminal, &collector, &rx, options, TICK);
     drop(tty);
     // Quitting (or a signal) while no collection runs: the source keeps
     // what it learnt for the next run. A collection still running is not
@@ -112,7 +115,7 @@ pub fn run(source: impl Source, options: Options) -> Result<(), Error> {
         Err(_) => false,
     };
     if keep {
-        collector.close(CLOSE_WAIT);
+        collector.close(CLOSE_WAIT, &rx);
     }
     signals.close();
     result.map(|_| ())
@@ -268,10 +271,20 @@ impl Collector {
     }
 
     /// Ends the collector, letting the source keep what it learnt; waits
-    /// at most `wait` for that.
-    fn close(mut self, wait: Duration) {
+    /// at most `wait` for that, and no longer once a signal arrives on `rx`
+    /// (the terminal is back to normal: Ctrl-C must still end the program).
+    fn close(mut self, wait: Duration, rx: &Receiver<Msg>) {
         self.requests = None;
-        let _ = self.closed.recv_timeout(wait);
+        let deadline = Instant::now() + wait;
+        while Instant::now() < deadline {
+            match self.closed.recv_timeout(Duration::from_millis(20)) {
+                Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            if rx.try_iter().any(|m| matches!(m, Msg::Signal(_))) {
+                return;
+            }
+        }
     }
 }
 
@@ -303,8 +316,8 @@ fn spawn_input(tx: Sender<Msg>) {
 /// the terminal before the panic message is printed, so the message lands
 /// on the screen the user sees.
 struct Tty {
-    terminal: Option<Terminal<CrosstermBackend<Stdout>>>,
-    active: Arc<AtomicBool>,
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+    _restore: Restore,
 }
 
 impl Tty {
@@ -319,20 +332,27 @@ impl Tty {
             }
             previous(info);
         }));
-        // Built first: should any step below fail, dropping it undoes the
+        // Made first: should a step below fail, dropping it undoes the
         // steps before.
-        let mut tty = Tty {
-            terminal: None,
-            active,
-        };
+        let guard = Restore { active };
         enable_raw_mode()?;
         execute!(io::stdout(), EnterAlternateScreen)?;
-        tty.terminal = Some(Terminal::new(CrosstermBackend::new(io::stdout()))?);
-        Ok(tty)
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(Tty {
+            terminal,
+            _restore: guard,
+        })
     }
 }
 
-impl Drop for Tty {
+/// Restores the terminal when dropped (the last field of [`Tty`], so
+/// dropped after the terminal itself).
+struct Restore {
+    /// Whether the panic hook should still restore the terminal.
+    active: Arc<AtomicBool>,
+}
+
+impl Drop for Restore {
     fn drop(&mut self) {
         self.active.store(false, Ordering::SeqCst);
         restore();
@@ -482,7 +502,7 @@ mod tests {
             };
             let result = event_loop(&mut terminal, &collector, &rx, options, tick);
             if matches!(result, Ok(Stats { idle: true, .. })) {
-                collector.close(CLOSE_WAIT);
+                collector.close(CLOSE_WAIT, &rx);
             }
             let _ = done_tx.send(result);
         });

@@ -7,7 +7,7 @@
 //! two for CJK and most emoji, none for a combining mark), never a count of
 //! `char`s, so tables and borders stay aligned whatever the script.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
 /// Replaces what must not reach a terminal as itself with a visible
 /// `\u{..}` escape, so it prints inert and can be seen: control characters
@@ -71,9 +71,10 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
-/// The columns `text` takes on a terminal.
+/// The columns `text` takes on a terminal: the sum of its characters'
+/// widths, as ratatui lays cells out.
 pub fn width(text: &str) -> usize {
-    text.width()
+    text.chars().map(char_width).sum()
 }
 
 /// The columns one character takes (none for a control character).
