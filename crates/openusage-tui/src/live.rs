@@ -2,7 +2,7 @@
 //! on a thread of its own so the screen never freezes while history is read.
 //!
 //! Every way out restores the terminal: the terminal is held by a guard
-//! ([`Tty`]) whose `Drop` restores it, so returning, failing and panicking
+//! (`Tty`) whose `Drop` restores it, so returning, failing and panicking
 //! all pass through it; SIGTERM, SIGHUP and SIGINT are turned into messages
 //! that end the loop the same way; a collector that panics ends the loop
 //! with an error rather than leaving it drawing on a restored terminal.

@@ -7,6 +7,8 @@ mod help;
 pub mod table;
 pub mod tile;
 
+use std::sync::Arc;
+
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -15,8 +17,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use openusage_core::Snapshot;
-
-use std::sync::Arc;
 
 use crate::analytics::{Analytics, Tables};
 use crate::state::{App, Loading, Page, Window};
@@ -300,6 +300,8 @@ impl Key {
 /// The live view's pages, kept between frames: a page is built again only
 /// when its data, its width or what it shows (page, window, selection)
 /// changed, so an idle tick or a scroll costs a copy of what is on screen.
+/// One `Pages` serves one [`App`]: it tells data apart by
+/// [`App::data_version`].
 #[derive(Debug, Default)]
 pub struct Pages {
     body: Option<(Key, Body)>,
