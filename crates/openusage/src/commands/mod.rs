@@ -14,6 +14,7 @@ use openusage_core::{
 };
 
 use openusage_tui::Page;
+use openusage_tui::text::clean;
 
 use crate::cli::{Cli, Command, View};
 use crate::{Failure, providers};
@@ -102,7 +103,7 @@ fn context<'a>(cli: &Cli, env: &'a Env, later: &'a Later) -> Result<Context<'a>,
     if let (Some(path), None) = (&cli.global.config, &settings.path) {
         eprintln!(
             "openusage: note: settings file {} does not exist; using detected accounts",
-            path.display()
+            clean(&path.display().to_string())
         );
     }
     let clock: Box<dyn Clock> = match cli.global.now {
@@ -158,10 +159,13 @@ pub fn save_all(accounts: &[Account], dir: &Path) {
     for account in accounts {
         if let Err(e) = account.save(dir) {
             eprintln!(
-                "openusage: note: cannot write the cache of {} account {:?} in {}: {e}",
-                account.config.provider,
-                account.config.id,
-                dir.display()
+                "openusage: note: {}",
+                clean(&format!(
+                    "cannot write the cache of {} account {:?} in {}: {e}",
+                    account.config.provider,
+                    account.config.id,
+                    dir.display()
+                ))
             );
         }
     }

@@ -43,7 +43,10 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
         zone: ctx.zone,
         cache_dir: ctx.cache_dir,
     };
-    live::run(source, options).map_err(|e| Failure::Runtime(format!("terminal: {e}")))?;
+    live::run(source, options).map_err(|e| match e {
+        live::Error::Signal(n) => Failure::Signal(n),
+        e => Failure::Runtime(e.to_string()),
+    })?;
     Ok(String::new())
 }
 
