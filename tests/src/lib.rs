@@ -101,6 +101,30 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
+/// `openusage [flags] snapshot --json --provider <provider>` on `home`,
+/// parsed; fails the test unless it exits 0.
+pub fn snapshot_json(home: &Path, flags: &[&str], provider: &str) -> serde_json::Value {
+    let (code, out, err) =
+        run(openusage(home)
+            .args(flags)
+            .args(["snapshot", "--json", "--provider", provider]));
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("snapshot JSON")
+}
+
+/// The JSON document `fixtures/<rel>`.
+pub fn fixture_json(rel: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(fixture(rel)).expect("read the fixture");
+    serde_json::from_str(&text).expect("fixture JSON")
+}
+
+/// Fails the test with the first difference (see [`json_diff`]), naming `what`.
+pub fn assert_json_eq(actual: &serde_json::Value, expected: &serde_json::Value, what: &str) {
+    if let Some(difference) = json_diff(actual, expected) {
+        panic!("{what}: {difference}\n\nactual:\n{actual:#}");
+    }
+}
+
 /// Compares two JSON documents: equal structure, equal strings and
 /// integers, floats within a relative 1e-9 (costs are float sums whose last
 /// bits depend on the order of addition). Returns the first difference.
@@ -221,5 +245,85 @@ pub fn copy_tree(from: &Path, to: &Path) {
         } else {
             std::fs::copy(&src, &dst).unwrap();
         }
+    }
+}
+
+/// Running openusage as a user that permission bits apply to.
+///
+/// Root reads and writes through permission bits, so when the tests run as
+/// root (as CI does) openusage is started as the `nobody` user through
+/// `setpriv`. When that is impossible (no `setpriv`, or `nobody` cannot
+/// reach the binary) [`unprivileged::unprivileged`] says why, and the test
+/// skips; as any other user it runs directly.
+#[cfg(unix)]
+pub mod unprivileged {
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    use crate::{binary, openusage};
+
+    const NOBODY: &str = "65534";
+
+    pub fn running_as_root() -> bool {
+        fs::read_to_string("/proc/self/status")
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|ids| ids.split_whitespace().nth(1))
+            == Some("0")
+    }
+
+    fn setpriv() -> Option<PathBuf> {
+        ["/usr/bin/setpriv", "/bin/setpriv"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+    }
+
+    /// `openusage` for `home` as a user that permissions apply to, or why not.
+    pub fn unprivileged(home: &Path) -> Result<Command, String> {
+        if !running_as_root() {
+            return Ok(openusage(home));
+        }
+        let setpriv = setpriv().ok_or("running as root and setpriv is not installed")?;
+        // A copy beside the home, so the binary is reachable by `nobody`
+        // wherever the checkout lives.
+        let copy = home.with_extension("openusage");
+        fs::copy(binary(), &copy).map_err(|e| format!("copy the binary: {e}"))?;
+        chmod(&copy, 0o755);
+        let probe = as_nobody(&setpriv, &copy, home)
+            .arg("--version")
+            .output()
+            .map_err(|e| format!("setpriv: {e}"))?;
+        if !probe.status.success() {
+            return Err(format!(
+                "the nobody user cannot run {}: {}",
+                copy.display(),
+                String::from_utf8_lossy(&probe.stderr).trim()
+            ));
+        }
+        Ok(as_nobody(&setpriv, &copy, home))
+    }
+
+    /// The same command as [`openusage`], environment and all, run as `nobody`
+    /// from the copy `bin` of the binary.
+    fn as_nobody(setpriv: &Path, bin: &Path, home: &Path) -> Command {
+        let direct = openusage(home);
+        let mut cmd = Command::new(setpriv);
+        cmd.args(["--reuid", NOBODY, "--regid", NOBODY, "--clear-groups", "--"])
+            .arg(bin)
+            .env_clear();
+        for (key, value) in direct.get_envs() {
+            if let Some(value) = value {
+                cmd.env(key, value);
+            }
+        }
+        cmd
+    }
+
+    pub fn chmod(path: &Path, mode: u32) {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
     }
 }

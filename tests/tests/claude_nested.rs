@@ -4,33 +4,19 @@
 //! `fixtures/claude/nested` and every number of it are explained in its
 //! `EXPECTED.md`.
 
-use openusage_e2e::{copy_tree, fixture, json_diff, openusage, run, tree_state};
+use openusage_e2e::{
+    assert_json_eq, copy_tree, fixture, fixture_json, openusage, run, snapshot_json, tree_state,
+};
 use serde_json::Value;
 
 const NOW: &str = "2026-11-20T12:00:00Z";
 
 fn snapshot(home: &std::path::Path) -> Value {
-    let (code, out, err) = run(openusage(home).args([
-        "--now",
-        NOW,
-        "snapshot",
-        "--json",
-        "--provider",
-        "claude_code",
-    ]));
-    assert_eq!(code, 0, "{err}");
-    serde_json::from_str(&out).unwrap()
+    snapshot_json(home, &["--now", NOW], "claude_code")
 }
 
 fn expected() -> Value {
-    let text = std::fs::read_to_string(fixture("claude/nested/expected/snapshot-claude.json"));
-    serde_json::from_str(&text.unwrap()).unwrap()
-}
-
-fn assert_same(actual: &Value, expected: &Value, what: &str) {
-    if let Some(difference) = json_diff(actual, expected) {
-        panic!("{what}: {difference}\n\nactual:\n{actual:#}");
-    }
+    fixture_json("claude/nested/expected/snapshot-claude.json")
 }
 
 #[test]
@@ -39,8 +25,8 @@ fn advisor_calls_and_progress_lines_give_the_hand_checked_snapshot_cold_and_warm
     let before = tree_state(&home);
     let expected = expected();
     // The second run reads the saved cache.
-    assert_same(&snapshot(&home), &expected, "first run");
-    assert_same(&snapshot(&home), &expected, "second run, from the cache");
+    assert_json_eq(&snapshot(&home), &expected, "first run");
+    assert_json_eq(&snapshot(&home), &expected, "second run, from the cache");
     assert_eq!(tree_state(&home), before, "the fixture home was changed");
 
     // A report counts the advisor calls as requests too.
@@ -68,7 +54,7 @@ fn without_the_sub_agent_transcript_its_progress_lines_count_the_same_requests()
     let diagnostics = &mut expected["snapshots"][0]["diagnostics"];
     diagnostics["files_read"] = 2.into();
     diagnostics["turns_duplicate"] = 10.into();
-    assert_same(
+    assert_json_eq(
         &snapshot(home.path()),
         &expected,
         "without agent-a7c41e09b2d5f3816.jsonl",

@@ -201,6 +201,11 @@ fn the_dashboard_refreshes_on_r_and_quits_cleanly_on_q() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(exit_line().trim(), "EXIT:0");
+    // Closing the view kept what it learnt for the next run.
+    let cached = std::fs::read_dir(home.join(".cache/openusage"))
+        .map(|d| d.flatten().count())
+        .unwrap_or(0);
+    assert!(cached > 0, "the live view wrote no cache when it closed");
     assert_eq!(
         tmux.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"])
             .trim(),
@@ -210,4 +215,154 @@ fn the_dashboard_refreshes_on_r_and_quits_cleanly_on_q() {
         !tmux.screen().contains("openusage ·"),
         "the dashboard was left on screen"
     );
+}
+
+/// The process whose parent is `parent` and whose name is `openusage`.
+fn child_openusage(parent: u32) -> Option<u32> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let comm = &stat[open + 1..close];
+        let ppid = stat[close + 1..].split_whitespace().nth(1);
+        if comm == "openusage" && ppid == Some(parent.to_string().as_str()) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+/// The dashboard run by `sh` (which, unlike bash, does not reset the
+/// terminal's modes after a command), then the terminal's modes saved;
+/// the pane then stays alive (a dead pane shows no cursor).
+fn dashboard_under_sh(tmp: &Path) -> String {
+    let home = tmp.join("home");
+    copy_tree(&fixture("pi/home"), &home);
+    write_settings(&home, r#"{"ui":{"refresh_interval_seconds":3600}}"#);
+    let script = tmp.join("run.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "env -i HOME={} TERM=xterm-256color PATH= {} --now 2026-11-20T12:00:00Z dashboard\n\
+             echo EXIT:$? > {}.tmp\n\
+             stty -a > {}\n\
+             mv {}.tmp {}\n\
+             exec sleep 60\n",
+            quote(&home),
+            quote(binary()),
+            quote(&tmp.join("exit")),
+            quote(&tmp.join("stty")),
+            quote(&tmp.join("exit")),
+            quote(&tmp.join("exit")),
+        ),
+    )
+    .unwrap();
+    format!("sh {}", quote(&script))
+}
+
+/// Sends `signal` to the dashboard once `ready` holds on its screen, then
+/// checks that it exited with 128 + the signal's number and left the
+/// terminal as it found it: main screen, cursor shown, line mode and echo.
+fn signal_restores_the_terminal(signal: &str, number: i32, ready: impl Fn(&str) -> bool) {
+    let tmp = tempfile::tempdir().unwrap();
+    let command = dashboard_under_sh(tmp.path());
+    let tmux = Tmux::start(120, 40, &command);
+    let shell: u32 = tmux
+        .run(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
+        .trim()
+        .parse()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let pid = loop {
+        if let Some(pid) = child_openusage(shell) {
+            break pid;
+        }
+        assert!(Instant::now() < deadline, "the dashboard did not start");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    tmux.wait_for("the dashboard", ready);
+    let killed = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let exit_file = tmp.path().join("exit");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !exit_file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "SIG{signal}: the dashboard did not exit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let exit = std::fs::read_to_string(&exit_file).unwrap();
+    assert_eq!(exit.trim(), format!("EXIT:{}", 128 + number), "SIG{signal}");
+    let pane = |format: &str| tmux.run(&["display-message", "-p", "-t", "t", format]);
+    assert_eq!(
+        pane("#{alternate_on}").trim(),
+        "0",
+        "SIG{signal}: alternate screen"
+    );
+    assert_eq!(
+        pane("#{cursor_flag}").trim(),
+        "1",
+        "SIG{signal}: cursor hidden"
+    );
+    let stty = std::fs::read_to_string(tmp.path().join("stty")).unwrap();
+    let modes: Vec<&str> = stty.split([' ', ';', '\n']).collect();
+    for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(
+            modes.contains(&mode),
+            "SIG{signal}: {mode} is off (raw mode left on):\n{stty}"
+        );
+    }
+    assert!(
+        !tmux.screen().contains("openusage ·"),
+        "SIG{signal}: the dashboard was left on screen"
+    );
+}
+
+fn loaded(screen: &str) -> bool {
+    screen.contains("968.9k total")
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    signal_restores_the_terminal("TERM", 15, loaded);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    signal_restores_the_terminal("HUP", 1, loaded);
+}
+
+#[test]
+fn sigint_restores_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    signal_restores_the_terminal("INT", 2, loaded);
+}
+
+#[test]
+fn a_signal_as_soon_as_the_view_opens_restores_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    // Whatever is on the screen: the first load may still be running.
+    signal_restores_the_terminal("TERM", 15, |screen| screen.contains("openusage ·"));
 }

@@ -9,74 +9,9 @@
 #![cfg(unix)]
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use openusage_e2e::{binary, copy_tree, fixture, openusage, run};
-
-const NOBODY: &str = "65534";
-
-fn running_as_root() -> bool {
-    fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|ids| ids.split_whitespace().nth(1))
-        == Some("0")
-}
-
-fn setpriv() -> Option<PathBuf> {
-    ["/usr/bin/setpriv", "/bin/setpriv"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
-/// `openusage` for `home` as a user that permissions apply to, or why not.
-fn unprivileged(home: &Path) -> Result<Command, String> {
-    if !running_as_root() {
-        return Ok(openusage(home));
-    }
-    let setpriv = setpriv().ok_or("running as root and setpriv is not installed")?;
-    // A copy beside the home, so the binary is reachable by `nobody`
-    // wherever the checkout lives.
-    let copy = home.with_extension("openusage");
-    fs::copy(binary(), &copy).map_err(|e| format!("copy the binary: {e}"))?;
-    chmod(&copy, 0o755);
-    let probe = as_nobody(&setpriv, &copy, home)
-        .arg("--version")
-        .output()
-        .map_err(|e| format!("setpriv: {e}"))?;
-    if !probe.status.success() {
-        return Err(format!(
-            "the nobody user cannot run {}: {}",
-            copy.display(),
-            String::from_utf8_lossy(&probe.stderr).trim()
-        ));
-    }
-    Ok(as_nobody(&setpriv, &copy, home))
-}
-
-/// The same command as [`openusage`], environment and all, run as `nobody`
-/// from the copy `bin` of the binary.
-fn as_nobody(setpriv: &Path, bin: &Path, home: &Path) -> Command {
-    let direct = openusage(home);
-    let mut cmd = Command::new(setpriv);
-    cmd.args(["--reuid", NOBODY, "--regid", NOBODY, "--clear-groups", "--"])
-        .arg(bin)
-        .env_clear();
-    for (key, value) in direct.get_envs() {
-        if let Some(value) = value {
-            cmd.env(key, value);
-        }
-    }
-    cmd
-}
-
-fn chmod(path: &Path, mode: u32) {
-    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
-}
+use openusage_e2e::unprivileged::{chmod, unprivileged};
+use openusage_e2e::{copy_tree, fixture, run};
 
 #[test]
 fn an_unreadable_file_and_directory_are_reported_and_the_rest_counted() {

@@ -4,38 +4,24 @@
 //! fixtures/pi-current/EXPECTED.md; and Pi's own test sessions, whose
 //! totals must equal the footer Pi shows for them (fixtures/pi-mono).
 
-use openusage_e2e::{fixture, json_diff, openusage, run};
+use openusage_e2e::{assert_json_eq, fixture, fixture_json, openusage, run, snapshot_json};
 use serde_json::Value;
 
 const NOW: &str = "2026-11-20T12:00:00Z";
 
 fn snapshot(home: &str) -> Value {
-    let home = fixture(home);
-    let (code, out, err) = run(openusage(&home).args([
-        "--now",
-        NOW,
-        "--no-cache",
-        "snapshot",
-        "--json",
-        "--provider",
-        "pi",
-    ]));
-    assert_eq!(code, 0, "{err}");
-    serde_json::from_str(&out).unwrap()
+    snapshot_json(&fixture(home), &["--now", NOW, "--no-cache"], "pi")
 }
 
 #[test]
 fn the_current_formats_give_the_hand_derived_snapshot() {
     let actual = snapshot("pi-current/home");
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixture("pi-current/expected/snapshot-pi.json")).unwrap(),
-    )
-    .unwrap();
-    if let Some(difference) = json_diff(&actual, &expected) {
-        panic!(
-            "snapshot differs from fixtures/pi-current/expected/snapshot-pi.json: {difference}\n\nactual:\n{actual:#}"
-        );
-    }
+    let expected = fixture_json("pi-current/expected/snapshot-pi.json");
+    assert_json_eq(
+        &actual,
+        &expected,
+        "fixtures/pi-current/expected/snapshot-pi.json",
+    );
 }
 
 #[test]

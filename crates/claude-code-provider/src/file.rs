@@ -14,6 +14,7 @@ use crate::entry::{self, Entry, UsageLine};
 /// transcript that grew is read on from where its last reading stopped.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
+    #[serde(with = "openusage_core::cache::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates records without a timestamp.
     pub mtime: DateTime<Utc>,
@@ -98,9 +99,37 @@ impl Incremental for FileScan {
     fn oversized(&mut self) {
         self.lines_oversized += 1;
     }
+
+    /// What reading lines keeps true: a cost is finite and not negative.
+    /// (A reading holds no index into its own lists: an advisor call's
+    /// `nth` names the call, it points nowhere.)
+    fn consistent(&self) -> bool {
+        self.records
+            .iter()
+            .all(|r| r.cost_usd.is_none_or(|c| c.is_finite() && c >= 0.0))
+    }
 }
 
 /// Reads a whole transcript from `reader` at once (tests, benchmarks).
 pub fn scan_reader(path: &Path, reader: impl Read, mtime: DateTime<Utc>) -> io::Result<FileScan> {
     cache::read_all(FileScan::new(path), reader, mtime)
+}
+
+#[cfg(test)]
+mod consistency_tests {
+    use super::*;
+
+    #[test]
+    fn a_reading_holds_together_and_one_with_a_cost_out_of_range_does_not() {
+        let line = r#"{"sessionId":"s","type":"assistant","costUSD":0.25,"message":{"id":"m","role":"assistant","model":"x","usage":{"input_tokens":3,"output_tokens":1}},"timestamp":"2026-11-20T09:00:00.000Z"}"#;
+        let read = || scan_reader(Path::new("/s.jsonl"), line.as_bytes(), DateTime::UNIX_EPOCH);
+        let scan = read().unwrap();
+        assert_eq!(scan.records[0].cost_usd, Some(0.25));
+        assert!(scan.consistent());
+        for cost in [f64::NAN, f64::INFINITY, -0.5] {
+            let mut scan = read().unwrap();
+            scan.records[0].cost_usd = Some(cost);
+            assert!(!scan.consistent(), "{cost}");
+        }
+    }
 }

@@ -20,6 +20,7 @@ pub const UNKNOWN_MODEL: &str = "unknown";
 /// from where its last reading stopped.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
+    #[serde(with = "openusage_core::cache::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates events without a timestamp.
     pub mtime: DateTime<Utc>,
@@ -186,6 +187,12 @@ impl Incremental for FileScan {
     fn oversized(&mut self) {
         self.lines_oversized += 1;
     }
+
+    /// What reading lines keeps true: no record is zero. (A reading holds
+    /// no index into its own lists.)
+    fn consistent(&self) -> bool {
+        self.records.iter().all(|r| !r.tokens.is_zero())
+    }
 }
 
 /// Reads a whole rollout from `reader` at once (tests, benchmarks).
@@ -328,5 +335,21 @@ pub fn capped(counts: Totals, cap: Totals) -> Totals {
         output: counts.output.min(cap.output),
         reasoning_output: counts.reasoning_output.min(cap.reasoning_output),
         total: counts.total.min(cap.total),
+    }
+}
+
+#[cfg(test)]
+mod consistency_tests {
+    use super::*;
+
+    #[test]
+    fn a_reading_holds_together_and_one_with_a_zero_record_does_not() {
+        let line = r#"{"timestamp":"2026-11-20T09:00:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":10,"cached_input_tokens":0,"output_tokens":2,"reasoning_output_tokens":0,"total_tokens":12}}}}"#;
+        let mut scan =
+            scan_reader(Path::new("/r.jsonl"), line.as_bytes(), DateTime::UNIX_EPOCH).unwrap();
+        assert_eq!(scan.records.len(), 1);
+        assert!(scan.consistent());
+        scan.records[0].tokens = Tokens::default();
+        assert!(!scan.consistent());
     }
 }

@@ -36,6 +36,17 @@ fn streamed<S: Incremental>(start: S, data: &[u8]) -> S {
     read.unwrap_or_else(|e| panic!("reading from memory failed: {e}"))
 }
 
+/// The zone a target counts in, chosen by the input so that every zone is
+/// exercised: UTC, one that shifts by daylight saving, and the one furthest
+/// east of UTC (an instant must convert in each).
+pub fn zone(data: &[u8]) -> Zone {
+    match data.len() % 3 {
+        0 => Zone::Utc,
+        1 => Zone::Named(chrono_tz::Tz::Europe__Warsaw),
+        _ => Zone::Named(chrono_tz::Tz::Pacific__Kiritimati),
+    }
+}
+
 /// The instant every target counts at.
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_795_176_000, 0).unwrap_or_default()
@@ -57,7 +68,7 @@ pub fn pi(data: &[u8]) {
     again.lines_dropped = scan.lines_dropped;
     assert_eq!(again, scan, "streamed: another reading");
     let turns = scan.turns.len() as u64;
-    let counted = pi_provider::count::count([&scan], now(), Zone::Utc);
+    let counted = pi_provider::count::count([&scan], now(), zone(data));
     assert!(counted.counted <= turns, "more turns counted than read");
     check(counted, lines(data));
 }
@@ -78,7 +89,7 @@ pub fn codex(data: &[u8]) {
     again.lines_dropped = scan.lines_dropped;
     assert_eq!(again, scan, "streamed: another reading");
     check(
-        codex_provider::count::count([&scan], now(), Zone::Utc),
+        codex_provider::count::count([&scan], now(), zone(data)),
         lines(data),
     );
 }
@@ -101,7 +112,7 @@ pub fn claude(data: &[u8]) {
     assert_eq!(again, scan, "streamed: another reading");
     let advisors: u64 = scan.records.iter().map(|r| r.advisors.len() as u64).sum();
     check(
-        claude_code_provider::count::count([&scan], now(), Zone::Utc),
+        claude_code_provider::count::count([&scan], now(), zone(data)),
         lines(data) + advisors,
     );
 }

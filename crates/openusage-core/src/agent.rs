@@ -148,17 +148,19 @@ impl<A: FileAgent> Provider for A {
     /// counts, and builds the snapshot with the shared metrics, status,
     /// message and diagnostics.
     fn save(&self, account: &Self::Account, cache_dir: &Path) -> io::Result<()> {
-        account
-            .scans
-            .save_if_changed(&cache_file(cache_dir, A::ID, &account.id), A::ID)
+        account.scans.save_if_changed(
+            &cache_file(cache_dir, A::ID, &account.id),
+            &cache_owner(A::ID, &account.id),
+        )
     }
 
     fn collect(&self, account: &Self::Account, ctx: &CollectContext<'_>) -> Collected {
         let now = ctx.clock.now();
         if let Some(dir) = ctx.cache_dir {
-            account
-                .scans
-                .load_once(&cache_file(dir, A::ID, &account.id), A::ID);
+            account.scans.load_once(
+                &cache_file(dir, A::ID, &account.id),
+                &cache_owner(A::ID, &account.id),
+            );
         }
         let roots = account.roots(|| self.default_roots(ctx.env));
         let mut reading =
@@ -184,16 +186,28 @@ impl<A: FileAgent> Provider for A {
         for (name, value) in counted.extra_diagnostics {
             snapshot.diagnostics.insert(name, value.into());
         }
+        if totals.saturated > 0 {
+            snapshot
+                .diagnostics
+                .insert("sums_saturated".to_owned(), totals.saturated.into());
+        }
         Collected { snapshot, ledger }
     }
 }
 
-/// `<cache dir>/<provider>-<account>.bin`, the account id made safe for a
-/// file name (anything but letters, digits, `.`, `-` and `_` becomes `_`,
-/// and a hash of the real id keeps two ids from sharing a file).
+/// The longest part of an account id kept in its cache file's name.
+const NAMED: usize = 64;
+
+/// `<cache dir>/<provider>-<account>-<hash>.bin`: the account id made safe
+/// for a file name (anything but letters, digits, `.`, `-` and `_` becomes
+/// `_`) and cut to its first [`NAMED`] characters, so that any id makes a
+/// name well within every file system's limit; the hash of the whole id
+/// keeps two ids from sharing a file. (Were two to share one all the same,
+/// neither would take the other's readings: see [`cache_owner`].)
 fn cache_file(dir: &Path, provider: &str, account: &str) -> PathBuf {
     let safe: String = account
         .chars()
+        .take(NAMED)
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
                 c
@@ -204,4 +218,38 @@ fn cache_file(dir: &Path, provider: &str, account: &str) -> PathBuf {
         .collect();
     let hash = crate::fxhash::fnv1a(account.as_bytes());
     dir.join(format!("{provider}-{safe}-{:08x}.bin", hash as u32))
+}
+
+/// Whose readings a cache file holds: they are good only for the reader
+/// that made them, and for the account they were made for.
+fn cache_owner(provider: &str, account: &str) -> String {
+    format!("{provider}/{account}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_file_names_are_short_distinct_and_the_same_as_before_for_short_ids() {
+        let dir = Path::new("/c");
+        // The name earlier versions gave a short id, so their file is
+        // replaced rather than left behind.
+        assert_eq!(
+            cache_file(dir, "pi", "default"),
+            dir.join(format!(
+                "pi-default-{:08x}.bin",
+                crate::fxhash::fnv1a(b"default") as u32
+            ))
+        );
+        let long = "é/".repeat(200);
+        let name = cache_file(dir, "pi", &long);
+        let name = name.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= 3 + NAMED + 1 + 8 + 4, "{name}");
+        assert!(name.starts_with(&format!("pi-{}-", "_".repeat(NAMED))));
+        assert_ne!(
+            cache_file(dir, "pi", &format!("{}a", "x".repeat(100))),
+            cache_file(dir, "pi", &format!("{}b", "x".repeat(100)))
+        );
+    }
 }

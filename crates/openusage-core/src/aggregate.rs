@@ -25,8 +25,13 @@ pub struct Tokens {
 }
 
 impl Tokens {
-    /// input + output + cache read + cache write (saturating: the buckets
-    /// are bounded by the providers, but a sum must never wrap).
+    /// The most a sum of one bucket holds: a quarter of `u64::MAX`, so the
+    /// four together never overflow and [`Tokens::total`] is always the
+    /// exact sum of the buckets shown beside it.
+    pub const MAX_SUM: u64 = u64::MAX / 4;
+
+    /// input + output + cache read + cache write. Exact for sums made by
+    /// [`Tokens::add`]; saturating for buckets built otherwise.
     pub fn total(&self) -> u64 {
         self.input
             .saturating_add(self.output)
@@ -38,12 +43,21 @@ impl Tokens {
         *self == Tokens::default()
     }
 
-    /// Adds `other` bucket by bucket (saturating).
-    pub fn add(&mut self, other: &Tokens) {
-        self.input = self.input.saturating_add(other.input);
-        self.output = self.output.saturating_add(other.output);
-        self.cache_read = self.cache_read.saturating_add(other.cache_read);
-        self.cache_write = self.cache_write.saturating_add(other.cache_write);
+    /// Adds `other` bucket by bucket, each sum saturating at
+    /// [`Tokens::MAX_SUM`]; true when one did.
+    pub fn add(&mut self, other: &Tokens) -> bool {
+        let mut saturated = false;
+        for (sum, part) in [
+            (&mut self.input, other.input),
+            (&mut self.output, other.output),
+            (&mut self.cache_read, other.cache_read),
+            (&mut self.cache_write, other.cache_write),
+        ] {
+            let exact = sum.checked_add(part).filter(|s| *s <= Self::MAX_SUM);
+            saturated |= exact.is_none();
+            *sum = exact.unwrap_or(Self::MAX_SUM);
+        }
+        saturated
     }
 }
 
@@ -67,21 +81,22 @@ pub struct Usage {
 }
 
 impl Usage {
-    pub(crate) fn add_record(&mut self, record: &Record<'_>) {
-        self.tokens.add(&record.tokens);
+    /// Adds one record; true when a sum saturated.
+    pub(crate) fn add_record(&mut self, record: &Record<'_>) -> bool {
         self.requests += 1;
         self.unpriced += u64::from(record.is_unpriced());
         self.uncosted += u64::from(record.is_uncosted());
-        add_cost(&mut self.cost_usd, record.cost_usd);
+        let tokens = self.tokens.add(&record.tokens);
+        add_cost(&mut self.cost_usd, record.cost_usd) | tokens
     }
 
-    /// Adds another group's sums to this one.
-    pub fn add(&mut self, other: &Usage) {
-        self.tokens.add(&other.tokens);
+    /// Adds another group's sums to this one; true when a sum saturated.
+    pub fn add(&mut self, other: &Usage) -> bool {
         self.requests += other.requests;
         self.unpriced += other.unpriced;
         self.uncosted += other.uncosted;
-        add_cost(&mut self.cost_usd, other.cost_usd);
+        let tokens = self.tokens.add(&other.tokens);
+        add_cost(&mut self.cost_usd, other.cost_usd) | tokens
     }
 }
 
@@ -157,6 +172,8 @@ pub struct Aggregator {
     kinds: BTreeMap<&'static str, KindAcc>,
     days: BTreeMap<NaiveDate, DayAcc>,
     ledger: LedgerBuilder,
+    /// Records whose addition saturated a sum of the totals.
+    saturated: u64,
 }
 
 /// One kind's sums, and each of its subkinds' sums.
@@ -171,7 +188,9 @@ impl KindAcc {
         self.usage.add_record(record);
         if let Some(sub) = record.subkind {
             match self.subkinds.get_mut(sub) {
-                Some(u) => u.add_record(record),
+                Some(u) => {
+                    u.add_record(record);
+                }
                 None => {
                     let mut u = Usage::default();
                     u.add_record(record);
@@ -185,7 +204,8 @@ impl KindAcc {
 #[derive(Debug, Default)]
 struct DayAcc {
     sessions: FxHashSet<u32>,
-    tokens: u64,
+    /// By bucket, so that a day saturates as the totals do.
+    tokens: Tokens,
 }
 
 /// What a provider's counting of its files produced.
@@ -226,6 +246,10 @@ pub struct Totals {
     pub sessions: u64,
     pub tokens: Tokens,
     pub cost_usd: Option<f64>,
+    /// Records whose addition saturated a sum of the totals (a bucket at
+    /// [`Tokens::MAX_SUM`], the cost at `f64::MAX`): the figures are then
+    /// lower bounds, and the snapshot says so (`sums_saturated`).
+    pub saturated: u64,
 }
 
 impl Aggregator {
@@ -245,6 +269,7 @@ impl Aggregator {
             kinds: BTreeMap::new(),
             days: BTreeMap::new(),
             ledger: LedgerBuilder::new(zone),
+            saturated: 0,
         }
     }
 
@@ -261,7 +286,9 @@ impl Aggregator {
         if record.at >= self.week_start {
             self.sessions_7d.insert(session);
         }
-        self.total.add_record(record);
+        if self.total.add_record(record) {
+            self.saturated += 1;
+        }
         self.kinds.entry(record.kind).or_default().add(record);
         let model = self.model(record);
         self.model_usage[model as usize].add_record(record);
@@ -269,7 +296,7 @@ impl Aggregator {
 
         let day = self.days.entry(day).or_default();
         day.sessions.insert(session);
-        day.tokens = day.tokens.saturating_add(record.tokens.total());
+        day.tokens.add(&record.tokens);
     }
 
     /// The number of `record`'s model, numbered as first met.
@@ -291,6 +318,7 @@ impl Aggregator {
             sessions: self.sessions.len() as u64,
             tokens: self.total.tokens,
             cost_usd: self.total.cost_usd,
+            saturated: self.saturated,
         }
     }
 
@@ -401,7 +429,7 @@ impl Aggregator {
                     },
                     DailyPoint {
                         date,
-                        value: day.tokens,
+                        value: day.tokens.total(),
                     },
                 )
             })
@@ -421,17 +449,22 @@ impl Totals {
             text.push_str(", ");
             text.push_str(&humanize::usd(cost));
         }
+        if self.saturated > 0 {
+            text.push_str(" (at least: sums saturated)");
+        }
         text
     }
 }
 
-/// Adds a recorded cost (finite, >= 0) to a sum. The sum saturates at
-/// `f64::MAX`, as token sums saturate: two costs of `1e308` would otherwise
-/// make it infinite, which a snapshot cannot show (JSON has no infinity).
-fn add_cost(sum: &mut Option<f64>, cost: Option<f64>) {
-    if let Some(c) = cost {
-        *sum = Some((sum.unwrap_or(0.0) + c).min(f64::MAX));
-    }
+/// Adds a recorded cost (finite, >= 0) to a sum; true when it saturated.
+/// The sum saturates at `f64::MAX`, as token sums saturate: two costs of
+/// `1e308` would otherwise make it infinite, which a snapshot cannot show
+/// (JSON has no infinity).
+pub fn add_cost(sum: &mut Option<f64>, cost: Option<f64>) -> bool {
+    let Some(c) = cost else { return false };
+    let exact = sum.unwrap_or(0.0) + c;
+    *sum = Some(exact.min(f64::MAX));
+    !exact.is_finite()
 }
 
 #[cfg(test)]
@@ -731,6 +764,7 @@ mod tests {
                 cache_write: 0,
             },
             cost_usd: Some(41.2),
+            saturated: 0,
         };
         assert_eq!(t.summary(), "12 sessions, 3.4M tokens, $41.20");
         let t = Totals {
@@ -740,6 +774,7 @@ mod tests {
                 ..Tokens::default()
             },
             cost_usd: None,
+            saturated: 0,
         };
         assert_eq!(t.summary(), "1 session, 950 tokens");
     }

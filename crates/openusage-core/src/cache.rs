@@ -35,9 +35,13 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use disk::{path_bytes, remove_abandoned};
+
 use crate::compressed::{self, Decompressed};
 use crate::fxhash::{FxHashMap, FxHashSet, fnv1a};
 use crate::lines;
+
+pub mod disk;
 
 /// A provider's reading of one file, built line by line, so that reading
 /// can stop at any line and go on later from the same state.
@@ -58,6 +62,15 @@ pub trait Incremental: Clone {
     /// skeleton over [`lines::MAX_HELD`]): to be counted, so the account
     /// can say its numbers may be short.
     fn oversized(&mut self);
+
+    /// Whether a reading decoded from a saved cache holds together: every
+    /// index it keeps points into its own lists, and whatever else its
+    /// lines always make true is true. A cache holding a reading that does
+    /// not is ignored whole (see [`disk`]). A reading built by
+    /// [`line`](Incremental::line) always does.
+    fn consistent(&self) -> bool {
+        true
+    }
 }
 
 /// Feeds every line of `reader` to `scan`, the unfinished last one too:
@@ -97,10 +110,11 @@ impl<S: Incremental> lines::Sink for Whole<'_, S> {
 }
 
 /// The format of a saved cache; a file of another format is ignored. Raise
-/// it whenever a provider's reading changes shape or meaning. (The file is
-/// postcard, which has no field names: a reading of another shape simply
-/// fails to decode and is ignored too.)
-pub const FORMAT: u32 = 10;
+/// it whenever a provider's reading or the file's layout (see [`disk`])
+/// changes shape or meaning. (The payload is postcard, which has no field
+/// names: a reading of another shape simply fails to decode and is ignored
+/// too.)
+pub const FORMAT: u32 = 12;
 
 /// How many bytes at the start, and just before where reading stopped, are
 /// checked to tell "appended to" from "rewritten".
@@ -285,116 +299,6 @@ impl<S: Incremental> ScanCache<S> {
         self.lock().insert(path.as_os_str().to_owned(), entry);
         self.changed.store(true, Ordering::Relaxed);
         Ok(outcome)
-    }
-}
-
-/// A saved cache: its format, whose readings it holds, and the entries.
-#[derive(Serialize, Deserialize)]
-struct Saved<S> {
-    format: u32,
-    /// Which reader wrote it (`pi`): a reading is only good for its reader.
-    reader: String,
-    files: Vec<SavedEntry<S>>,
-}
-
-/// An [`Entry`] as saved: `full` only when it differs from `committed`.
-#[derive(Serialize, Deserialize)]
-struct SavedEntry<S> {
-    path: PathBuf,
-    stamp: Stamp,
-    committed: S,
-    full: Option<S>,
-    offset: u64,
-    head: (u64, u64),
-    tail: u64,
-    stopped: Option<String>,
-}
-
-impl<S: Clone + Serialize + for<'de> Deserialize<'de>> ScanCache<S> {
-    /// Saves the cache to `path` when anything changed since it was loaded
-    /// or last saved.
-    pub fn save_if_changed(&self, path: &Path, reader: &str) -> io::Result<()> {
-        if self.changed.swap(false, Ordering::Relaxed) {
-            self.save(path, reader)?;
-        }
-        Ok(())
-    }
-
-    /// The first time only: fills an empty cache from what `reader` saved
-    /// at `path` (see [`ScanCache::load`]).
-    pub fn load_once(&self, path: &Path, reader: &str) {
-        if self.loaded.swap(true, Ordering::Relaxed) || !self.lock().is_empty() {
-            return;
-        }
-        let saved = ScanCache::load(path, reader);
-        let files = std::mem::take(&mut *saved.lock());
-        *self.lock() = files;
-    }
-
-    /// Writes the cache to `path` atomically (a temporary file renamed over
-    /// it), so a crash or a second process never leaves half a cache.
-    pub fn save(&self, path: &Path, reader: &str) -> io::Result<()> {
-        let saved = Saved {
-            format: FORMAT,
-            reader: reader.to_owned(),
-            files: self
-                .lock()
-                .iter()
-                .map(|(path, e)| e.saved(Path::new(path)))
-                .collect(),
-        };
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-        let bytes = postcard::to_stdvec(&saved).map_err(io::Error::other)?;
-        fs::write(&tmp, bytes)?;
-        fs::rename(&tmp, path)
-    }
-
-    /// The cache saved at `path` by `reader`; empty when the file is
-    /// missing, unreadable, corrupt, of another format or another reader's.
-    pub fn load(path: &Path, reader: &str) -> Self {
-        let saved: Option<Saved<S>> = fs::read(path)
-            .ok()
-            .and_then(|b| postcard::from_bytes(&b).ok());
-        let files = match saved {
-            Some(s) if s.format == FORMAT && s.reader == reader => {
-                s.files.into_iter().map(Entry::restored).collect()
-            }
-            _ => FxHashMap::default(),
-        };
-        ScanCache::with(files)
-    }
-}
-
-impl<S: Clone> Entry<S> {
-    fn saved(&self, path: &Path) -> SavedEntry<S> {
-        SavedEntry {
-            path: path.to_path_buf(),
-            stamp: self.stamp,
-            committed: (*self.committed).clone(),
-            full: (!Arc::ptr_eq(&self.committed, &self.full)).then(|| (*self.full).clone()),
-            offset: self.offset,
-            head: self.head,
-            tail: self.tail,
-            stopped: self.stopped.as_deref().map(str::to_owned),
-        }
-    }
-
-    fn restored(saved: SavedEntry<S>) -> (OsString, Entry<S>) {
-        let committed = Arc::new(saved.committed);
-        let full = saved.full.map_or_else(|| Arc::clone(&committed), Arc::new);
-        let entry = Entry {
-            stamp: saved.stamp,
-            committed,
-            full,
-            offset: saved.offset,
-            head: saved.head,
-            tail: saved.tail,
-            stopped: saved.stopped.map(Arc::from),
-        };
-        (saved.path.into_os_string(), entry)
     }
 }
 
@@ -674,10 +578,12 @@ impl<S: Incremental> lines::Sink for Committed<S> {
     }
 }
 
-/// The file's modification time, which dates what carries no timestamp.
+/// The file's modification time, which dates what carries no timestamp
+/// (the epoch when it cannot be read or lies outside the accepted range).
 fn mtime(meta: &Metadata) -> DateTime<Utc> {
     meta.modified()
-        .map(DateTime::<Utc>::from)
+        .ok()
+        .and_then(crate::instant::from_system_time)
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 

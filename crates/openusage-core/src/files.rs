@@ -333,6 +333,7 @@ mod tests {
             sessions: 1,
             tokens: crate::aggregate::Tokens::default(),
             cost_usd: None,
+            saturated: 0,
         };
         let mut snapshot = Snapshot::new("t", "t", Utc::now(), Status::Ok, "");
         let words = Wording {

@@ -138,6 +138,7 @@ pub fn rfc3339(raw: &RawValue) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(&text)
         .ok()
         .map(|t| t.with_timezone(&Utc))
+        .and_then(crate::instant::in_range)
 }
 
 /// True when the raw value is JSON `null`.

@@ -26,6 +26,7 @@ pub mod env;
 pub mod files;
 pub mod fxhash;
 pub mod humanize;
+pub mod instant;
 pub mod json;
 pub mod ledger;
 pub mod lines;

@@ -135,7 +135,9 @@ impl Group {
         self.usage.add(&row.usage);
         if breakdown {
             match self.models.get_mut(model) {
-                Some(usage) => usage.add(&row.usage),
+                Some(usage) => {
+                    usage.add(&row.usage);
+                }
                 None => {
                     self.models.insert(model.clone(), row.usage);
                 }

@@ -119,6 +119,10 @@ pub enum SettingsError {
         #[source]
         source: std::io::Error,
     },
+    #[error("settings file {}: not a regular file ({kind})", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
+    #[error("settings file {}: larger than 1 MiB; a settings file is a few lines of JSON", path.display())]
+    TooLarge { path: PathBuf },
     #[error("settings file {}, line {line}, column {column}: {place}{message}", path.display(), place = Place(place))]
     Syntax {
         path: PathBuf,
@@ -168,15 +172,8 @@ pub fn settings_path(flag: Option<&Path>, env: &Env) -> Option<PathBuf> {
 /// `provider`), empty and duplicate account ids. Provider names and `extra`
 /// are checked by the registry, which knows the providers.
 pub fn load(path: &Path) -> Result<Settings, SettingsError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-        Err(source) => {
-            return Err(SettingsError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    let Some(bytes) = read(path)? else {
+        return Ok(Settings::default());
     };
     let file = parse(&bytes).map_err(|e| syntax_error(path, e))?;
     check_ids(path, &file.accounts)?;
@@ -202,6 +199,88 @@ pub fn load(path: &Path) -> Result<Settings, SettingsError> {
         detect: file.detect,
         timezone: file.timezone,
     })
+}
+
+/// The most a settings file may hold: far more than any real one, little
+/// enough that reading it is instant.
+pub const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
+
+/// The file's bytes; `None` when there is no file. Only a regular file of at
+/// most [`MAX_SETTINGS_BYTES`] is read: a FIFO, a device (`/dev/zero`) or a
+/// directory is refused without a byte read from it, whatever a link
+/// pointing to it is called. The file is opened without blocking (a FIFO
+/// with no writer would wait forever), its type is checked on the open
+/// handle (not on the name, which could change in between), and at most one
+/// byte more than the limit is read, so a file that grows while it is read
+/// cannot make the read unbounded.
+fn read(path: &Path) -> Result<Option<Vec<u8>>, SettingsError> {
+    use std::io::Read;
+    let error = |source| SettingsError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = match open_nonblocking(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(error(e)),
+    };
+    let meta = file.metadata().map_err(error)?;
+    if !meta.is_file() {
+        return Err(SettingsError::NotAFile {
+            path: path.to_path_buf(),
+            kind: kind_of(&meta.file_type()),
+        });
+    }
+    let too_large = || SettingsError::TooLarge {
+        path: path.to_path_buf(),
+    };
+    if meta.len() > MAX_SETTINGS_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_SETTINGS_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(error)?;
+    if bytes.len() as u64 > MAX_SETTINGS_BYTES {
+        return Err(too_large());
+    }
+    Ok(Some(bytes))
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// What a file that is not a regular one is, in words.
+fn kind_of(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
 }
 
 /// Parses the document; on failure, where in it (`accounts[0].id`) and why.
@@ -387,6 +466,50 @@ mod tests {
         .unwrap();
         let e = load(&path).unwrap_err().to_string();
         assert!(e.contains("line 1, column"), "{e}");
+    }
+
+    #[test]
+    fn only_a_regular_file_of_at_most_a_mebibyte_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = load(dir.path()).unwrap_err().to_string();
+        assert!(e.ends_with("not a regular file (a directory)"), "{e}");
+        let big = dir.path().join("big.json");
+        // Valid JSON, one byte over the limit: refused for its size alone.
+        let mut text = b"{}".to_vec();
+        text.resize(MAX_SETTINGS_BYTES as usize + 1, b' ');
+        std::fs::write(&big, &text).unwrap();
+        let e = load(&big).unwrap_err().to_string();
+        assert!(e.contains("big.json: larger than 1 MiB"), "{e}");
+        text.pop();
+        std::fs::write(&big, &text).unwrap();
+        assert!(load(&big).is_ok(), "exactly 1 MiB is read");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_is_refused_without_blocking() {
+        let e = load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert_eq!(
+            e, "settings file /dev/zero: not a regular file (a device)",
+            "{e}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("settings.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped the FIFO: mkfifo is not available");
+            return;
+        }
+        // No writer: a blocking open would never return.
+        let e = load(&fifo).unwrap_err().to_string();
+        assert!(
+            e.ends_with("settings.json: not a regular file (a FIFO)"),
+            "{e}"
+        );
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        let e = load(&link).unwrap_err().to_string();
+        assert!(e.ends_with("link.json: not a regular file (a FIFO)"), "{e}");
     }
 
     #[test]

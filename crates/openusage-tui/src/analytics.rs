@@ -2,10 +2,12 @@
 //! from snapshots only (`daily_series`, `model_usage`): the files are never
 //! read again.
 
-use std::collections::{BTreeMap, HashMap};
+use openusage_core::aggregate::{Tokens, add_cost};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
-use openusage_core::Snapshot;
+use openusage_core::{ModelUsage, Snapshot};
 
 use crate::state::Window;
 
@@ -17,6 +19,14 @@ pub struct Analytics {
     /// One value per day of the span, zero-filled.
     pub tokens_per_day: Vec<u64>,
     pub sessions_per_day: Vec<u64>,
+    /// The all-time tables: the same for every window.
+    pub tables: Arc<Tables>,
+}
+
+/// The usage tables, all time: they do not depend on the window, so the
+/// live view groups the rows once per collection, not once per window.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tables {
     pub models: Vec<Row>,
     pub workspaces: Vec<Row>,
     pub upstreams: Vec<Row>,
@@ -47,6 +57,11 @@ impl Analytics {
     /// Sums `snapshots`. The window ends on the latest snapshot's UTC date;
     /// `all` starts at the earliest day any series has.
     pub fn new(snapshots: &[Snapshot], window: Window) -> Self {
+        Analytics::with_tables(snapshots, window, Arc::new(Tables::new(snapshots)))
+    }
+
+    /// [`Analytics::new`] with the tables already grouped.
+    pub fn with_tables(snapshots: &[Snapshot], window: Window, tables: Arc<Tables>) -> Self {
         let span = span(snapshots, window);
         let (tokens_per_day, sessions_per_day) = match span {
             Some((from, to)) => (
@@ -55,28 +70,31 @@ impl Analytics {
             ),
             None => (Vec::new(), Vec::new()),
         };
-        let usage = snapshots.iter().flat_map(|s| &s.model_usage);
-        let dimension = |m: &openusage_core::ModelUsage, key: &str| m.dimensions.get(key).cloned();
         Analytics {
             span,
             tokens_per_day,
             sessions_per_day,
-            models: group(usage.clone(), |m| {
-                (m.raw_model_id.clone(), dimension(m, "upstream_provider"))
+            tables,
+        }
+    }
+}
+
+impl Tables {
+    /// Every model row of `snapshots`, grouped three ways.
+    pub fn new(snapshots: &[Snapshot]) -> Self {
+        let usage = || snapshots.iter().flat_map(|s| &s.model_usage);
+        Tables {
+            models: models(snapshots),
+            workspaces: group(usage(), |m| {
+                (dimension(m, "workspace_label").unwrap_or("(none)"), None)
             }),
-            workspaces: group(usage.clone(), |m| {
+            upstreams: group(usage(), |m| {
                 (
-                    dimension(m, "workspace_label").unwrap_or_else(|| "(none)".to_owned()),
+                    dimension(m, "upstream_provider").unwrap_or("(unknown)"),
                     None,
                 )
             }),
-            upstreams: group(usage.clone(), |m| {
-                (
-                    dimension(m, "upstream_provider").unwrap_or_else(|| "(unknown)".to_owned()),
-                    None,
-                )
-            }),
-            total_tokens: usage.map(|m| m.total_tokens).sum(),
+            total_tokens: usage().fold(0u64, |sum, m| sum.saturating_add(m.total_tokens)),
         }
     }
 }
@@ -105,7 +123,8 @@ fn daily(snapshots: &[Snapshot], series: &str, from: NaiveDate, to: NaiveDate) -
         .filter_map(|s| s.daily_series.get(series))
         .flatten()
     {
-        *by_day.entry(point.date).or_default() += point.value;
+        let day = by_day.entry(point.date).or_default();
+        *day = day.saturating_add(point.value);
     }
     from.iter_days()
         .take_while(|d| *d <= to)
@@ -113,34 +132,67 @@ fn daily(snapshots: &[Snapshot], series: &str, from: NaiveDate, to: NaiveDate) -
         .collect()
 }
 
+/// The model rows of `snapshots`, one per model and upstream provider,
+/// largest first.
+pub fn models(snapshots: &[Snapshot]) -> Vec<Row> {
+    group(snapshots.iter().flat_map(|s| &s.model_usage), |m| {
+        (m.raw_model_id.as_str(), dimension(m, "upstream_provider"))
+    })
+}
+
+/// The value of one of a row's dimensions, when it has it.
+fn dimension<'a>(m: &'a ModelUsage, key: &str) -> Option<&'a str> {
+    m.dimensions.get(key).map(String::as_str)
+}
+
 /// Rows grouped by `key` (name, provider), largest first, ties by name.
+///
+/// Grouped by sorting, not hashing: names come from files anyone may have
+/// written, and no choice of them can make a sort slow. The sort is stable,
+/// so each row adds its costs up in the order the snapshots list them.
 fn group<'a>(
-    usage: impl Iterator<Item = &'a openusage_core::ModelUsage>,
-    key: impl Fn(&openusage_core::ModelUsage) -> (String, Option<String>),
+    usage: impl Iterator<Item = &'a ModelUsage>,
+    key: impl Fn(&'a ModelUsage) -> (&'a str, Option<&'a str>),
 ) -> Vec<Row> {
-    let mut rows: BTreeMap<(String, Option<String>), Row> = BTreeMap::new();
-    for m in usage {
-        let (name, provider) = key(m);
-        let row = rows
-            .entry((name.clone(), provider.clone()))
-            .or_insert_with(|| Row {
-                name,
-                provider,
+    let mut keyed: Vec<_> = usage.map(|m| (key(m), m)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut rows: Vec<Row> = Vec::new();
+    let mut last = None;
+    for ((name, provider), m) in keyed {
+        if last != Some((name, provider)) {
+            last = Some((name, provider));
+            rows.push(Row {
+                name: name.to_owned(),
+                provider: provider.map(str::to_owned),
                 ..Row::default()
             });
-        row.input += m.input_tokens;
-        row.output += m.output_tokens;
-        row.cache_read += m.cache_read_tokens;
-        row.cache_write += m.cache_write_tokens;
-        row.tokens += m.total_tokens;
-        row.requests += m.requests;
-        row.unpriced += m.unpriced_requests;
-        row.uncosted += m.uncosted_requests;
-        if let Some(c) = m.cost_usd {
-            row.cost = Some(row.cost.unwrap_or(0.0) + c);
         }
+        let Some(row) = rows.last_mut() else {
+            continue;
+        };
+        // Sums saturate as the snapshot's own do, so a row's tokens stay
+        // the exact sum of its buckets and no cost becomes infinite.
+        let mut sum = Tokens {
+            input: row.input,
+            output: row.output,
+            cache_read: row.cache_read,
+            cache_write: row.cache_write,
+        };
+        sum.add(&Tokens {
+            input: m.input_tokens,
+            output: m.output_tokens,
+            cache_read: m.cache_read_tokens,
+            cache_write: m.cache_write_tokens,
+        });
+        (row.input, row.output) = (sum.input, sum.output);
+        (row.cache_read, row.cache_write) = (sum.cache_read, sum.cache_write);
+        row.tokens = sum.total();
+        row.requests = row.requests.saturating_add(m.requests);
+        row.unpriced = row.unpriced.saturating_add(m.unpriced_requests);
+        row.uncosted = row.uncosted.saturating_add(m.uncosted_requests);
+        add_cost(&mut row.cost, m.cost_usd);
     }
-    let mut rows: Vec<Row> = rows.into_values().collect();
+    // Stable: rows of equal tokens stay in name order.
     rows.sort_by_key(|r| std::cmp::Reverse(r.tokens));
     rows
 }

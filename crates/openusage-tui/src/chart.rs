@@ -55,7 +55,8 @@ pub fn bucket(values: &[u64], width: usize) -> (Vec<u64>, usize) {
         return (Vec::new(), 1);
     }
     let span = values.len().div_ceil(width);
-    (values.chunks(span).map(|c| c.iter().sum()).collect(), span)
+    let sum = |c: &[u64]| c.iter().fold(0u64, |s, v| s.saturating_add(*v));
+    (values.chunks(span).map(sum).collect(), span)
 }
 
 #[cfg(test)]

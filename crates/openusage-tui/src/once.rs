@@ -30,15 +30,23 @@ pub fn to_text(buf: &Buffer, color: bool) -> String {
     for y in 0..buf.area.height {
         let mut line = String::new();
         let mut style = Style::reset();
+        // Cells under the second column of a wide character hold a blank
+        // that the terminal never shows: printing it would shift the rest.
+        let mut hidden = 0;
         for x in 0..buf.area.width {
             let Some(cell) = buf.cell((x, y)) else {
                 continue;
             };
+            if hidden > 0 {
+                hidden -= 1;
+                continue;
+            }
             if color && cell.style() != style {
                 style = cell.style();
                 line.push_str(&sgr(style));
             }
             line.push_str(cell.symbol());
+            hidden = crate::text::width(cell.symbol()).saturating_sub(1);
         }
         if color {
             line.push_str("\x1b[0m");

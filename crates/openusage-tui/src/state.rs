@@ -64,8 +64,12 @@ pub struct App {
     pub page: Page,
     pub window: Window,
     /// The snapshots of the accounts shown, in display order; `None` until
-    /// the first collection finishes.
-    pub snapshots: Option<Vec<Snapshot>>,
+    /// the first collection finishes. Set through [`App::set_snapshots`], so
+    /// that every change is counted in `data`.
+    snapshots: Option<Vec<Snapshot>>,
+    /// Counts the changes of `snapshots`: a page built for one value of it
+    /// is still right while it stays the same.
+    data: u64,
     pub loading: Loading,
     /// Index of the selected tile on the dashboard.
     pub selected: usize,
@@ -88,6 +92,7 @@ impl App {
             page,
             window: Window::Days30,
             snapshots: None,
+            data: 0,
             loading: Loading::Idle,
             selected: 0,
             scroll: 0,
@@ -101,6 +106,23 @@ impl App {
             snapshots: Some(snapshots),
             ..App::new(page)
         }
+    }
+
+    /// The snapshots shown; `None` until the first collection finishes.
+    pub fn snapshots(&self) -> Option<&[Snapshot]> {
+        self.snapshots.as_deref()
+    }
+
+    /// Shows `snapshots` from now on, keeping the selection within them.
+    pub fn set_snapshots(&mut self, snapshots: Vec<Snapshot>) {
+        self.snapshots = Some(snapshots);
+        self.data = self.data.wrapping_add(1);
+        self.selected = self.selected.min(self.tile_count().saturating_sub(1));
+    }
+
+    /// Changes whenever the snapshots do (see [`App::set_snapshots`]).
+    pub fn data_version(&self) -> u64 {
+        self.data
     }
 
     pub fn tile_count(&self) -> usize {

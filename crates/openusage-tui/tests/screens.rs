@@ -145,3 +145,69 @@ fn the_first_load_shows_how_many_files_were_read() {
         "{text}"
     );
 }
+
+/// Text no tile or table expects: a 70,000-character model, CJK and emoji
+/// names, a zero-width space disguising a real model, and a second account
+/// with an id and an error message 70,000 characters long.
+fn strange_accounts() -> Vec<Snapshot> {
+    let mut pi = pi_fixture().remove(0);
+    pi.model_usage[0].raw_model_id = format!("claude-{}", "x".repeat(70_000));
+    pi.model_usage[1].raw_model_id = "日本語モデル-😀".to_owned();
+    pi.model_usage[2].raw_model_id = "claude\u{200b}-sonnet-4-5".to_owned();
+    for m in &mut pi.model_usage[3..] {
+        m.dimensions
+            .insert("workspace_label".to_owned(), "ウェブアプリ".to_owned());
+    }
+    let broken = Snapshot::new(
+        "pi",
+        &"a".repeat(70_000),
+        pi.timestamp,
+        Status::Error,
+        format!("cannot read {}", "/very/long/path".repeat(5_000)),
+    );
+    vec![pi, broken]
+}
+
+fn display_width(line: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(line)
+}
+
+#[test]
+fn long_wide_and_invisible_text_keeps_every_line_within_the_screen() {
+    for (page, width, name) in [
+        (Page::Dashboard, 120, "dashboard-strange-120"),
+        (Page::Dashboard, 60, "dashboard-strange-60"),
+        (Page::Analytics, 100, "analytics-strange-100"),
+    ] {
+        let mut app = App::with_snapshots(page, strange_accounts());
+        let text = screen(&mut app, width);
+        for line in text.lines() {
+            assert!(
+                display_width(line) <= usize::from(width),
+                "{name}: {} columns: {line}",
+                display_width(line)
+            );
+        }
+        assert!(!text.contains('\u{200b}'), "{name}: the disguise is shown");
+        assert!(
+            text.contains("claude\\u{200b}-sonnet-4-5"),
+            "{name}:\n{text}"
+        );
+        assert!(text.contains("日本語モデル-😀"), "{name}:\n{text}");
+        if page == Page::Dashboard {
+            // Every tile border line ends on the same column as its top.
+            let tile_lines: Vec<usize> = text
+                .lines()
+                .filter(|l| l.starts_with('│') || l.starts_with('╭'))
+                .map(|l| display_width(l.trim_end_matches(|c| c != '│' && c != '╮')))
+                .collect();
+            assert!(
+                tile_lines.windows(2).all(|w| w[0] == w[1]),
+                "{name}:\n{text}"
+            );
+            // The message is cut to a few lines, not 5,000 of them.
+            assert!(text.lines().count() < 60, "{name}:\n{text}");
+        }
+        assert_screen(name, &text);
+    }
+}

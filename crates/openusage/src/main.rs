@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use openusage_core::Env;
+use openusage_tui::text::clean;
 
 use crate::cli::Cli;
 
@@ -25,26 +26,63 @@ pub enum Failure {
     /// Something went wrong while running: exit 1.
     #[error("{0}")]
     Runtime(String),
+    /// A signal ended the live view (after it restored the terminal): exit
+    /// 128 + the signal's number, as a shell reports a process it killed.
+    #[error("stopped by signal {0}")]
+    Signal(i32),
 }
 
 fn main() -> ExitCode {
+    survive_file_size_limit();
     let cli = Cli::parse();
     let env = Env::from_process();
-    match commands::run(&cli, &env) {
+    let later = commands::Later::default();
+    let code = match commands::run(&cli, &env, &later) {
         Ok(output) => print(&output),
+        Err(Failure::Signal(n)) => ExitCode::from(u8::try_from(128 + n).unwrap_or(1)),
         Err(failure) => {
-            eprintln!("openusage: {failure}");
+            // Messages quote names, keys and paths from files and the
+            // command line: made inert like everything else printed.
+            eprintln!("openusage: {}", clean(&failure.to_string()));
             match failure {
                 Failure::Usage(_) => ExitCode::from(2),
-                Failure::Runtime(_) => ExitCode::from(1),
+                Failure::Runtime(_) | Failure::Signal(_) => ExitCode::from(1),
             }
+        }
+    };
+    // The cache is written once the output is out: a save that fails or is
+    // stopped half way costs the next run some speed, never this output.
+    later.save();
+    code
+}
+
+/// Past the file size limit (`ulimit -f`) a write raises SIGXFSZ, which
+/// kills the process by default. With a handler it fails with `EFBIG`
+/// instead, like any other failed write: the cache is not saved (and its
+/// temporary file removed), and output written to a file says why.
+fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        let raised = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, raised) {
+            eprintln!("openusage: note: cannot handle SIGXFSZ: {e}");
         }
     }
 }
 
 /// Output is built whole before any of it is printed, so an error never
-/// leaves half a document behind. A closed pipe (`| head`) is not an error.
+/// leaves half a document behind. A closed pipe (`| head`) is not an error:
+/// the reader has what it wanted, and the program ends quietly with 0. Any
+/// other failure to write (a full disk, a closed standard output) is one
+/// line on stderr and exit code 1: output that went nowhere is not success.
 fn print(output: &str) -> ExitCode {
+    if output.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    if stdout_was_closed() {
+        eprintln!("openusage: cannot write output: standard output is closed");
+        return ExitCode::from(1);
+    }
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(output.as_bytes())
@@ -57,4 +95,43 @@ fn print(output: &str) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether the program was started with standard output closed
+/// (`openusage snapshot >&-`). Rust's runtime opens `/dev/null` read-write
+/// in the place of a closed standard stream before `main`, so that no file
+/// opened later takes its number, and writes there succeed: what is seen
+/// is standard output on `/dev/null` opened read-write. A shell's
+/// `>/dev/null` opens it write-only, which stays a quiet success. A process
+/// whose three streams all are `/dev/null` read-write (as `daemon(3)` leaves
+/// them) is not told anything either: there is no one to tell.
+#[cfg(unix)]
+fn stdout_was_closed() -> bool {
+    use std::os::fd::AsFd;
+    is_dev_null_read_write(std::io::stdout().as_fd())
+        && !is_dev_null_read_write(std::io::stderr().as_fd())
+}
+
+#[cfg(unix)]
+fn is_dev_null_read_write(fd: std::os::fd::BorrowedFd<'_>) -> bool {
+    use rustix::fs::OFlags;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(null) = std::fs::metadata("/dev/null") else {
+        return false;
+    };
+    let Ok(meta) = fd
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+    else {
+        return false;
+    };
+    meta.file_type().is_char_device()
+        && meta.rdev() == null.rdev()
+        && rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f & OFlags::RWMODE == OFlags::RDWR)
+}
+
+#[cfg(not(unix))]
+fn stdout_was_closed() -> bool {
+    false
 }

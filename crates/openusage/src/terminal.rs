@@ -1,5 +1,15 @@
 //! Plain-text output for the non-interactive commands. Untrusted text is
 //! made inert by [`openusage_tui::text::clean`] before it gets here.
+//!
+//! Widths are display columns ([`openusage_tui::text::width`]: two for CJK
+//! and most emoji), and cells are padded by hand: a format width
+//! (`{:<width$}`) is limited to `u16` and would panic on a longer cell.
+
+use openusage_tui::text::{fit, pad_left, pad_right, width};
+
+/// The most columns a cell shows; a longer one ends in `…`. The JSON output
+/// carries the whole text.
+pub const MAX_CELL: usize = 256;
 
 /// Lays out rows as columns separated by two spaces, each as wide as its
 /// widest cell; the last column is not padded.
@@ -10,24 +20,28 @@ pub fn table(rows: &[Vec<String>]) -> String {
 /// [`table`], with the columns whose index `right` lists (numbers) aligned
 /// to the right.
 pub fn table_aligned(rows: &[Vec<String>], right: &[usize]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|cell| fit(cell, MAX_CELL)).collect())
+        .collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
+                .map(|s| width(s))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let mut out = String::new();
-    for row in rows {
+    for row in &rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
             let width = widths[c];
             match (right.contains(&c), c + 1 < row.len()) {
-                (true, _) => line.push_str(&format!("{cell:>width$}")),
-                (false, true) => line.push_str(&format!("{cell:<width$}")),
+                (true, _) => line.push_str(&pad_left(cell, width)),
+                (false, true) => line.push_str(&pad_right(cell, width)),
                 (false, false) => line.push_str(cell),
             }
             if c + 1 < row.len() {
@@ -39,7 +53,6 @@ pub fn table_aligned(rows: &[Vec<String>], right: &[usize]) -> String {
     }
     out
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +84,34 @@ mod tests {
             table_aligned(&rows, &[1, 2]),
             "DAY         TOKENS    COST\n2026-11-20   1,500   $0.10\nTOTAL           12  $10.00\n"
         );
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let rows = vec![
+            vec!["MODEL".to_owned(), "TOKENS".to_owned()],
+            vec!["日本語".to_owned(), "1".to_owned()],
+            vec!["gpt-5".to_owned(), "22".to_owned()],
+        ];
+        assert_eq!(
+            table_aligned(&rows, &[1]),
+            "MODEL   TOKENS\n日本語       1\ngpt-5       22\n"
+        );
+    }
+
+    #[test]
+    fn a_cell_longer_than_a_format_width_allows_is_cut_not_a_panic() {
+        let long = "m".repeat(70_000);
+        let rows = vec![
+            vec!["MODEL".to_owned(), "TOKENS".to_owned()],
+            vec![long.clone(), "1".to_owned()],
+            vec![long, "2".to_owned()],
+        ];
+        let text = table_aligned(&rows, &[1]);
+        for line in text.lines() {
+            assert!(width(line) <= MAX_CELL + 2 + 6, "{}", line.len());
+        }
+        assert!(text.contains("m…"), "{text}");
+        assert!(text.ends_with("2\n"), "{text}");
     }
 }

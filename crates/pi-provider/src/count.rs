@@ -16,7 +16,7 @@ use openusage_core::files::counting_order;
 use openusage_core::fxhash::FxHashSet;
 
 use crate::file::FileScan;
-use crate::turn::CopyKey;
+use crate::turn::Key;
 
 /// Counts the turns of `scans` (files without a header are ignored).
 pub fn count<'a>(
@@ -26,29 +26,30 @@ pub fn count<'a>(
 ) -> Counted {
     let mut scans: Vec<&FileScan> = scans.into_iter().filter(|s| !s.skipped()).collect();
     scans.sort_by(|a, b| file_order(a, b));
-    let mut seen: FxHashSet<CopyKey<'_>> = FxHashSet::default();
+    let mut seen: FxHashSet<Key> = FxHashSet::default();
     let mut counted = Counted::new(now, zone);
     counted.zero = scans.iter().map(|s| s.turns_zero).sum();
     for scan in scans {
         for t in &scan.turns {
-            if let Some(key) = t.turn.copy_key() {
+            if let Some(key) = t.key {
                 if !seen.insert(key) {
                     counted.duplicate += 1;
                     continue;
                 }
             }
-            let session = &scan.sessions[t.session];
+            let session = &scan.sessions[t.session as usize];
+            let names = scan.names_of(t);
             counted.aggregator.add(&Record {
                 session: &session.id,
                 at: scan.when(t),
-                model: &t.turn.model,
-                upstream_provider: t.turn.provider.as_deref(),
+                model: &names.model,
+                upstream_provider: names.provider.as_deref(),
                 workspace: session.workspace.as_deref(),
-                kind: t.turn.kind.name(),
-                subkind: t.turn.subkind.as_deref(),
-                response_model: t.turn.response_model.as_deref(),
-                tokens: t.turn.tokens,
-                cost_usd: t.turn.cost_usd,
+                kind: t.kind.name(),
+                subkind: names.subkind.as_deref(),
+                response_model: names.response_model.as_deref(),
+                tokens: t.tokens,
+                cost_usd: t.cost_usd,
             });
             counted.counted += 1;
         }

@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use openusage_core::aggregate::Tokens;
 use openusage_core::cache::{self, Incremental};
 use openusage_core::files::Scanned;
+use openusage_core::fxhash::FxHashMap;
 
 use crate::entry::{self, Entry, Header, Model};
-use crate::turn::{Turn, UNKNOWN_MODEL};
+use crate::turn::{Key, Kind, Turn, UNKNOWN_MODEL};
 
 /// Everything one file contributes, before copies across files are removed.
 /// Built line by line ([`Incremental`]), so a file that grew is read on
@@ -17,6 +19,7 @@ use crate::turn::{Turn, UNKNOWN_MODEL};
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
     /// Canonical path; the tie-breaker when ordering files.
+    #[serde(with = "openusage_core::cache::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates turns without a timestamp.
     pub mtime: DateTime<Utc>,
@@ -26,6 +29,9 @@ pub struct FileScan {
     pub sessions: Vec<Header>,
     /// Non-zero turns in line order, with their session.
     pub turns: Vec<FileTurn>,
+    /// The names turns are attributed to, each combination held once;
+    /// turns point into this list.
+    pub names: Vec<Names>,
     pub lines_dropped: u64,
     /// Lines that could matter but were too long to read.
     #[serde(default)]
@@ -35,26 +41,49 @@ pub struct FileScan {
     current: Option<Model>,
     /// The first record was not a header: nothing after it is looked at.
     stopped: bool,
-    /// The model and provider names seen, each held once.
+    /// Where each of `names` sits: rebuilt after a reading is loaded.
     #[serde(skip)]
-    names: Vec<Arc<str>>,
+    index: NameIndex,
 }
 
-/// `name`, or the equal one already in `names` (a file names a handful).
-fn intern(names: &mut Vec<Arc<str>>, name: Arc<str>) -> Arc<str> {
-    if let Some(seen) = names.iter().find(|n| ***n == *name) {
-        return Arc::clone(seen);
+/// The model, upstream provider, subkind and answering model of a turn.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Names {
+    pub model: Arc<str>,
+    pub provider: Option<Arc<str>>,
+    pub subkind: Option<Arc<str>>,
+    pub response_model: Option<Arc<str>>,
+}
+
+/// The number of each of a file's [`Names`]. A file usually names a
+/// handful, but a hostile one may name a new model on every line: a hash
+/// map keeps that linear (a list searched each time was quadratic). Not
+/// part of a reading's value: two readings with the same names are equal
+/// whether or not their index was built.
+#[derive(Debug, Clone, Default)]
+struct NameIndex(FxHashMap<Names, u32>);
+
+impl PartialEq for NameIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
-    names.push(Arc::clone(&name));
-    name
 }
 
-/// A turn placed in its session.
+/// A counted-to-be turn as a file keeps it: its numbers, the digest of its
+/// copy key and where its session and names sit. Kept small: a home holds
+/// millions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileTurn {
+    pub tokens: Tokens,
+    pub key: Option<Key>,
+    pub cost_usd: Option<f64>,
+    /// The turn's own time; `None`: the file's mtime ([`FileScan::when`]).
+    pub at: Option<DateTime<Utc>>,
     /// Index into [`FileScan::sessions`].
-    pub session: usize,
-    pub turn: Turn,
+    pub session: u32,
+    /// Index into [`FileScan::names`].
+    pub names: u32,
+    pub kind: Kind,
 }
 
 impl FileScan {
@@ -66,12 +95,13 @@ impl FileScan {
             first_header: None,
             sessions: Vec::new(),
             turns: Vec::new(),
+            names: Vec::new(),
             lines_dropped: 0,
             lines_oversized: 0,
             turns_zero: 0,
             current: None,
             stopped: false,
-            names: Vec::new(),
+            index: NameIndex::default(),
         }
     }
 
@@ -82,24 +112,54 @@ impl FileScan {
 
     /// When a turn happened: its own timestamp, else the file's mtime.
     pub fn when(&self, turn: &FileTurn) -> DateTime<Utc> {
-        turn.turn.at.unwrap_or(self.mtime)
+        turn.at.unwrap_or(self.mtime)
+    }
+
+    /// The names `turn` is attributed to.
+    pub fn names_of(&self, turn: &FileTurn) -> &Names {
+        // `names` is only ever indexed by the numbers `number` gave out.
+        &self.names[turn.names as usize]
+    }
+
+    /// The number of `names`, adding them when new.
+    fn number(&mut self, names: Names) -> u32 {
+        if self.index.0.len() != self.names.len() {
+            let numbered = self.names.iter().cloned().zip(0..);
+            self.index.0 = numbered.collect();
+        }
+        if let Some(&n) = self.index.0.get(&names) {
+            return n;
+        }
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(names.clone());
+        self.index.0.insert(names, n);
+        n
     }
 }
 
 impl FileScan {
     /// Adds a turn of the current session (a zero one is only counted).
-    fn push(&mut self, mut turn: Turn) {
+    fn push(&mut self, turn: Turn) {
         if turn.tokens.is_zero() {
             self.turns_zero += 1;
             return;
         }
-        turn.model = intern(&mut self.names, turn.model);
-        turn.provider = turn.provider.map(|p| intern(&mut self.names, p));
-        turn.subkind = turn.subkind.map(|k| intern(&mut self.names, k));
-        turn.response_model = turn.response_model.map(|m| intern(&mut self.names, m));
+        let key = turn.copy_key().map(|k| k.digest());
+        let names = self.number(Names {
+            model: turn.model,
+            provider: turn.provider,
+            subkind: turn.subkind,
+            response_model: turn.response_model,
+        });
+        let session = self.sessions.len().saturating_sub(1);
         self.turns.push(FileTurn {
-            session: self.sessions.len() - 1,
-            turn,
+            tokens: turn.tokens,
+            key,
+            cost_usd: turn.cost_usd,
+            at: turn.at,
+            session: u32::try_from(session).unwrap_or(u32::MAX),
+            names,
+            kind: turn.kind,
         });
     }
 }
@@ -172,6 +232,27 @@ impl Incremental for FileScan {
             self.lines_oversized += 1;
         }
     }
+
+    /// What reading lines keeps true: every turn's session is one of the
+    /// file's, in file order, and its names one of the file's; no turn is
+    /// zero; a cost is finite and not negative; the first header is the
+    /// first session's; a file that stopped at its first record has no
+    /// session.
+    fn consistent(&self) -> bool {
+        let mut previous = 0;
+        let turns = self.turns.iter().all(|t| {
+            let session = t.session as usize;
+            let fits = (previous..self.sessions.len()).contains(&session)
+                && (t.names as usize) < self.names.len()
+                && !t.tokens.is_zero()
+                && t.cost_usd.is_none_or(|c| c.is_finite() && c >= 0.0);
+            previous = session;
+            fits
+        });
+        turns
+            && self.first_header.as_ref() == self.sessions.first()
+            && (!self.stopped || self.sessions.is_empty())
+    }
 }
 
 /// Reads a whole transcript from `reader` at once (tests, benchmarks).
@@ -210,7 +291,7 @@ mod tests {
     fn inputs(scan: &FileScan) -> Vec<(usize, u64)> {
         scan.turns
             .iter()
-            .map(|t| (t.session, t.turn.tokens.input))
+            .map(|t| (t.session as usize, t.tokens.input))
             .collect()
     }
 
@@ -401,7 +482,7 @@ mod tests {
         scan.turns
             .iter()
             .map(|t| {
-                let turn = &t.turn;
+                let turn = scan.names_of(t);
                 (
                     turn.model.to_string(),
                     turn.provider.as_deref().map(str::to_owned),
@@ -460,5 +541,64 @@ mod tests {
             models(&scan),
             [("gpt-5".to_owned(), Some("openai".to_owned()))]
         );
+    }
+}
+
+#[cfg(test)]
+mod consistency_tests {
+    use openusage_core::aggregate::Tokens;
+
+    use super::*;
+
+    /// Two sessions with a turn each.
+    const TEXT: &str = concat!(
+        r#"{"type":"session","id":"s1","timestamp":"2026-03-10T08:00:00.000Z","cwd":"/a"}"#,
+        "\n",
+        r#"{"type":"message","id":"e1","timestamp":"2026-03-10T08:00:01.000Z","message":{"role":"assistant","content":[],"provider":"p","model":"m","usage":{"input":5,"output":1,"cost":{"total":0.5}},"timestamp":1}}"#,
+        "\n",
+        r#"{"type":"session","id":"s2","timestamp":"2026-03-10T09:00:00.000Z","cwd":"/b"}"#,
+        "\n",
+        r#"{"type":"message","id":"e2","timestamp":"2026-03-10T09:00:01.000Z","message":{"role":"assistant","content":[],"provider":"p","model":"m","usage":{"input":7,"output":1},"timestamp":2}}"#,
+        "\n",
+    );
+
+    fn read() -> FileScan {
+        scan_reader(
+            Path::new("/s/f.jsonl"),
+            TEXT.as_bytes(),
+            DateTime::UNIX_EPOCH,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_reading_holds_together_and_a_tampered_one_does_not() {
+        let scan = read();
+        assert_eq!((scan.sessions.len(), scan.turns.len()), (2, 2));
+        assert!(scan.consistent());
+        assert!(FileScan::new(Path::new("/s/empty.jsonl")).consistent());
+        type Tamper = fn(&mut FileScan);
+        let tampered: [(&str, Tamper); 10] = [
+            ("a session past the list", |s| s.turns[1].session = 2),
+            ("a session far past it", |s| s.turns[0].session = u32::MAX),
+            ("names past the list", |s| s.turns[0].names = 7),
+            ("sessions out of file order", |s| {
+                s.turns[0].session = 1;
+                s.turns[1].session = 0;
+            }),
+            ("a zero turn", |s| s.turns[0].tokens = Tokens::default()),
+            ("a cost that is no number", |s| {
+                s.turns[0].cost_usd = Some(f64::NAN);
+            }),
+            ("a negative cost", |s| s.turns[0].cost_usd = Some(-1.0)),
+            ("no first header", |s| s.first_header = None),
+            ("no sessions", |s| s.sessions.clear()),
+            ("stopped with sessions", |s| s.stopped = true),
+        ];
+        for (what, tamper) in tampered {
+            let mut scan = read();
+            tamper(&mut scan);
+            assert!(!scan.consistent(), "{what}");
+        }
     }
 }

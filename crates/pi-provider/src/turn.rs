@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::{Tokens, kind};
-use openusage_core::json;
+use openusage_core::{instant, json};
 use serde_json::value::RawValue;
 
 /// Model id used when an assistant turn names none.
@@ -99,6 +99,82 @@ pub enum CopyKey<'a> {
         id: &'a str,
         timestamp: Option<&'a Scalar>,
     },
+}
+
+/// A [`CopyKey`] reduced to 128 bits (xxh3): what a file keeps per turn
+/// instead of the key's strings. Two different keys share a digest with a
+/// probability of about n² / 2^129 for n turns: for 10^9 turns, 10^-21.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Key([u64; 2]);
+
+impl CopyKey<'_> {
+    /// The digest of the key: every part written unambiguously (a tag per
+    /// variant and per option, strings with their length) and hashed.
+    pub fn digest(&self) -> Key {
+        let mut bytes = Vec::with_capacity(96);
+        match self {
+            CopyKey::Message {
+                kind,
+                timestamp,
+                provider,
+                model,
+                tokens,
+            } => {
+                bytes.extend([0, *kind as u8]);
+                put_scalar(&mut bytes, Some(timestamp));
+                put_str(&mut bytes, *provider);
+                put_str(&mut bytes, Some(model));
+                for n in [
+                    tokens.input,
+                    tokens.output,
+                    tokens.cache_read,
+                    tokens.cache_write,
+                ] {
+                    bytes.extend(n.to_le_bytes());
+                }
+            }
+            CopyKey::Entry {
+                kind,
+                id,
+                timestamp,
+            } => {
+                bytes.extend([1, *kind as u8]);
+                put_str(&mut bytes, Some(id));
+                put_scalar(&mut bytes, *timestamp);
+            }
+        }
+        let h = xxhash_rust::xxh3::xxh3_128(&bytes);
+        Key([h as u64, (h >> 64) as u64])
+    }
+}
+
+fn put_str(bytes: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        None => bytes.push(0),
+        Some(s) => {
+            bytes.push(1);
+            bytes.extend((s.len() as u64).to_le_bytes());
+            bytes.extend(s.as_bytes());
+        }
+    }
+}
+
+fn put_scalar(bytes: &mut Vec<u8>, s: Option<&Scalar>) {
+    match s {
+        None => bytes.push(0),
+        Some(Scalar::Number(bits)) => {
+            bytes.push(1);
+            bytes.extend(bits.to_le_bytes());
+        }
+        Some(Scalar::Text(t)) => {
+            bytes.push(2);
+            put_str(bytes, Some(t));
+        }
+        Some(Scalar::Raw(r)) => {
+            bytes.push(3);
+            put_str(bytes, Some(r));
+        }
+    }
 }
 
 impl Turn {
@@ -208,10 +284,21 @@ pub(crate) fn read(src: &Source<'_>) -> Option<Turn> {
     })
 }
 
-/// A message timestamp that says nothing: `null`, or `0` (Oh My Pi's stats
-/// treat 0 as absent; two records stamped 0 are not copies of each other).
+/// A message timestamp that says nothing: `null`, `0` (Oh My Pi's stats
+/// treat 0 as absent; two records stamped 0 are not copies of each other),
+/// or a number of milliseconds outside the accepted range ([`instant`]),
+/// which no time zone could show.
 fn is_absent(raw: &RawValue) -> bool {
-    json::is_null(raw) || json::number(raw) == Some(0.0)
+    match json::number(raw) {
+        Some(0.0) => true,
+        Some(_) => unix_millis(raw).is_none() && is_whole_millis(raw),
+        None => json::is_null(raw),
+    }
+}
+
+/// A finite number with an integral value (a whole count of milliseconds).
+fn is_whole_millis(raw: &RawValue) -> bool {
+    json::number(raw).is_some_and(|ms| ms.is_finite() && ms.fract() == 0.0)
 }
 
 /// The buckets of `usage.orchestration` (`input`, `output`, `cacheRead`;
@@ -234,13 +321,14 @@ fn recorded_cost(raw: &RawValue) -> Option<f64> {
         .map(|v| v + 0.0)
 }
 
-/// Unix milliseconds: a number with an integral value (`1.7e12` too).
+/// Unix milliseconds: a number with an integral value (`1.7e12` too), in
+/// the accepted range ([`instant`]).
 fn unix_millis(raw: &RawValue) -> Option<DateTime<Utc>> {
     let ms = json::number(raw)?;
     if !ms.is_finite() || ms.fract() != 0.0 || ms.abs() > i64::MAX as f64 {
         return None;
     }
-    DateTime::from_timestamp_millis(ms as i64)
+    instant::from_millis(ms as i64)
 }
 
 fn scalar(raw: &RawValue) -> Scalar {

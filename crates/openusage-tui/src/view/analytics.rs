@@ -9,10 +9,13 @@ use super::table::{self, left, right};
 use crate::analytics::{Analytics, Row};
 use crate::chart;
 use crate::state::Window;
-use crate::text::{clean, percent};
+use crate::text::{self, clean, percent};
 
 const SHARE_BAR: usize = 16;
 const MAX_BAR_WIDTH: usize = 3;
+/// The most rows a table shows; the rest are summed on one line under it,
+/// so the page stays a page (and quick to build) with 100,000 models.
+pub const MAX_ROWS: usize = 500;
 
 /// The page's lines for `width` columns.
 pub fn lines(a: &Analytics, window: Window, width: usize) -> Vec<Line<'static>> {
@@ -40,19 +43,51 @@ pub fn lines(a: &Analytics, window: Window, width: usize) -> Vec<Line<'static>> 
     out.push(Line::default());
     out.extend(sessions.lines(width));
     out.push(Line::default());
-    if a.total_tokens == 0 {
+    let t = &a.tables;
+    if t.total_tokens == 0 {
         out.push(Line::from("No usage recorded in the accounts shown."));
         return out;
     }
     out.push(heading("Models (all time)"));
-    out.extend(models(&a.models, a.total_tokens, width));
+    out.extend(models(&t.models, t.total_tokens, width));
+    out.extend(rest(&t.models, t.total_tokens, "model", "models"));
     out.push(Line::default());
     out.push(heading("Workspaces (all time)"));
-    out.extend(workspaces(&a.workspaces, a.total_tokens, width));
+    out.extend(workspaces(&t.workspaces, t.total_tokens, width));
+    out.extend(rest(
+        &t.workspaces,
+        t.total_tokens,
+        "workspace",
+        "workspaces",
+    ));
     out.push(Line::default());
     out.push(heading("Upstream providers (all time)"));
-    out.extend(upstreams(&a.upstreams, a.total_tokens, width));
+    out.extend(upstreams(&t.upstreams, t.total_tokens, width));
+    out.extend(rest(&t.upstreams, t.total_tokens, "provider", "providers"));
     out
+}
+
+/// The rows a table shows: the first [`MAX_ROWS`].
+fn shown(rows: &[Row]) -> &[Row] {
+    &rows[..rows.len().min(MAX_ROWS)]
+}
+
+/// The line that sums the rows past [`MAX_ROWS`], when there are any.
+fn rest(rows: &[Row], total: u64, one: &str, many: &str) -> Option<Line<'static>> {
+    let hidden = rows.get(MAX_ROWS..).filter(|r| !r.is_empty())?;
+    let tokens = hidden
+        .iter()
+        .fold(0u64, |sum, r| sum.saturating_add(r.tokens));
+    Some(Line::styled(
+        format!(
+            "… and {} more {}: {} tokens, {}",
+            humanize::grouped(hidden.len() as u64),
+            if hidden.len() == 1 { one } else { many },
+            humanize::count(tokens),
+            percent(tokens, total)
+        ),
+        Style::new().fg(Color::Gray),
+    ))
 }
 
 fn heading(text: &str) -> Line<'static> {
@@ -80,7 +115,7 @@ impl Chart<'_> {
         if self.total {
             notes.push(format!(
                 "total {}",
-                humanize::count(self.values.iter().sum())
+                humanize::count(self.values.iter().fold(0u64, |s, v| s.saturating_add(*v)))
             ));
         }
         notes.push(format!(
@@ -91,7 +126,7 @@ impl Chart<'_> {
             notes.push(format!("{days_per_bar} days a bar"));
         }
         // Notes go from the end until the title line fits.
-        while notes.len() > 1 && self.title.len() + 2 + notes.join(" · ").chars().count() > width {
+        while notes.len() > 1 && self.title.len() + 2 + text::width(&notes.join(" · ")) > width {
             notes.pop();
         }
         let mut out = vec![Line::from(vec![
@@ -139,7 +174,7 @@ fn models(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
         right("COST", 6),
         right("SHARE", 8),
     ];
-    let cells = rows
+    let cells = shown(rows)
         .iter()
         .map(|r| {
             vec![
@@ -180,7 +215,7 @@ fn workspaces(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
         right("COST", 6),
         right("SHARE", 8),
     ];
-    let cells = rows
+    let cells = shown(rows)
         .iter()
         .map(|r| {
             vec![
@@ -203,7 +238,7 @@ fn upstreams(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
         right("SHARE", 8),
         left("", 1),
     ];
-    let cells = rows
+    let cells = shown(rows)
         .iter()
         .map(|r| {
             let filled =
@@ -222,4 +257,54 @@ fn upstreams(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
         })
         .collect::<Vec<_>>();
     table::lines(&columns, &cells, width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::Tables;
+    use std::sync::Arc;
+
+    fn row(i: u64) -> Row {
+        Row {
+            name: format!("model-{i}"),
+            tokens: 1_000 + i,
+            requests: 1,
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn a_table_shows_at_most_its_cap_and_sums_the_rest_on_one_line() {
+        let models: Vec<Row> = (0..1_200).rev().map(row).collect();
+        let total = models.iter().map(|r| r.tokens).sum();
+        let tables = Tables {
+            models: models.clone(),
+            workspaces: models[..3].to_vec(),
+            upstreams: Vec::new(),
+            total_tokens: total,
+        };
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let a = Analytics {
+            span: Some((day, day)),
+            tokens_per_day: vec![total],
+            sessions_per_day: vec![1],
+            tables: Arc::new(tables),
+        };
+        let lines: Vec<String> = lines(&a, Window::Days7, 100)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let shown = lines.iter().filter(|l| l.starts_with("model-")).count();
+        // 500 model rows and the 3 workspace rows.
+        assert_eq!(shown, MAX_ROWS + 3);
+        let hidden: u64 = models[MAX_ROWS..].iter().map(|r| r.tokens).sum();
+        let rest = format!(
+            "… and 700 more models: {} tokens, {}",
+            humanize::count(hidden),
+            percent(hidden, total)
+        );
+        assert!(lines.contains(&rest), "{rest}");
+        assert!(!lines.iter().any(|l| l.contains("more workspaces")));
+    }
 }

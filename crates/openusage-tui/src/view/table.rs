@@ -5,7 +5,7 @@
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::text::fit;
+use crate::text::{self, fit};
 
 /// One column: its header, alignment and how much it matters (a higher
 /// `keep` is dropped later).
@@ -34,16 +34,25 @@ pub const fn right(header: &'static str, keep: u8) -> Column {
 
 const GAP: usize = 2;
 const MIN_FIRST: usize = 12;
+/// The widest any column but the first is laid out (a cell wider is cut):
+/// one hostile provider name must not push every number off the table.
+const MAX_OTHER: usize = 32;
 
-/// The header line and one line per row, within `width` characters.
+/// The header line and one line per row, within `width` columns.
 pub fn lines(columns: &[Column], rows: &[Vec<String>], width: usize) -> Vec<Line<'static>> {
     let mut shown: Vec<usize> = (0..columns.len()).collect();
     let natural = |c: usize| {
-        rows.iter()
-            .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-            .chain([columns[c].header.chars().count()])
+        let widest = rows
+            .iter()
+            .map(|r| r.get(c).map_or(0, |s| text::width(s)))
+            .chain([text::width(columns[c].header)])
             .max()
-            .unwrap_or(0)
+            .unwrap_or(0);
+        if c == 0 {
+            widest
+        } else {
+            widest.min(MAX_OTHER)
+        }
     };
     let mut widths: Vec<usize> = (0..columns.len()).map(natural).collect();
     loop {
@@ -60,29 +69,26 @@ pub fn lines(columns: &[Column], rows: &[Vec<String>], width: usize) -> Vec<Line
         };
         shown.remove(pos);
     }
-    let render = |cells: Vec<String>, style: Style| {
-        let mut text = String::new();
+    let render = |cells: &[String], style: Style| {
+        let mut line = String::new();
         for (i, &c) in shown.iter().enumerate() {
             let cell = fit(cells.get(c).map_or("", String::as_str), widths[c]);
             if i > 0 {
-                text.push_str(&" ".repeat(GAP));
+                line.push_str(&" ".repeat(GAP));
             }
-            let pad = widths[c].saturating_sub(cell.chars().count());
             if columns[c].right {
-                text.push_str(&" ".repeat(pad));
-                text.push_str(&cell);
+                line.push_str(&text::pad_left(&cell, widths[c]));
+            } else if i + 1 < shown.len() {
+                line.push_str(&text::pad_right(&cell, widths[c]));
             } else {
-                text.push_str(&cell);
-                if i + 1 < shown.len() {
-                    text.push_str(&" ".repeat(pad));
-                }
+                line.push_str(&cell);
             }
         }
-        Line::from(Span::styled(text.trim_end().to_owned(), style))
+        Line::from(Span::styled(line.trim_end().to_owned(), style))
     };
-    let header = columns.iter().map(|c| c.header.to_owned()).collect();
-    let mut out = vec![render(header, Style::new().add_modifier(Modifier::BOLD))];
-    out.extend(rows.iter().map(|r| render(r.clone(), Style::new())));
+    let header: Vec<String> = columns.iter().map(|c| c.header.to_owned()).collect();
+    let mut out = vec![render(&header, Style::new().add_modifier(Modifier::BOLD))];
+    out.extend(rows.iter().map(|r| render(r, Style::new())));
     out
 }
 
@@ -130,5 +136,41 @@ mod tests {
         let narrow = text(&lines(&COLS, &rows(), 22));
         assert_eq!(narrow, ["MODEL           TOKENS", "claude-sonnet…    1.2M"]);
         assert!(narrow.iter().all(|l| l.chars().count() <= 22));
+    }
+
+    #[test]
+    fn wide_characters_count_two_columns() {
+        let rows = vec![
+            vec!["日本語モデル".into(), "1.2M".into(), "900k".into()],
+            vec!["gpt".into(), "5".into(), "6".into()],
+        ];
+        let out = text(&lines(&COLS, &rows, 80));
+        assert_eq!(
+            out,
+            [
+                "MODEL         TOKENS  CACHE",
+                "日本語モデル    1.2M   900k",
+                "gpt                5      6"
+            ]
+        );
+        let narrow = text(&lines(&COLS, &rows, 24));
+        assert!(
+            narrow.iter().all(|l| crate::text::width(l) <= 24),
+            "{narrow:?}"
+        );
+    }
+
+    #[test]
+    fn a_huge_cell_is_cut_and_never_widens_the_table() {
+        let huge = "m".repeat(70_000);
+        let rows = vec![vec![huge.clone(), huge.clone(), "1".into()]];
+        let out = text(&lines(&COLS, &rows, 60));
+        assert!(out.iter().all(|l| l.chars().count() <= 60), "{out:?}");
+        assert!(out[1].contains('…'), "{out:?}");
+        // The other columns stay: the long one is cut to its cap.
+        assert!(
+            out[0].contains("TOKENS") && out[0].contains("CACHE"),
+            "{out:?}"
+        );
     }
 }

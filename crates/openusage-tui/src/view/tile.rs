@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Widget};
 
 use super::table::{self, left, right};
 use crate::chart;
-use crate::text::{clean, percent};
+use crate::text::{self, clean, fit, percent};
 
 /// The narrowest a tile gets; two fit side by side from 120 columns.
 pub const MIN_WIDTH: u16 = 58;
@@ -20,14 +20,38 @@ pub const MIN_WIDTH: u16 = 58;
 const SPARK_DAYS: i64 = 30;
 const TOP_MODELS: usize = 5;
 const LABEL: usize = 12;
+/// The most lines a tile gives its status message; a longer one is cut.
+const MESSAGE_LINES: usize = 6;
 
 /// The tile's height for `width` columns, borders included.
 pub fn height(snapshot: &Snapshot, width: u16) -> u16 {
-    lines(snapshot, inner(width)).len() as u16 + 2
+    height_of(lines(snapshot, inner(width)).len())
+}
+
+/// The height of a tile of `lines` content lines, borders included.
+pub fn height_of(lines: usize) -> u16 {
+    u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)
 }
 
 /// Draws the tile into `area`.
 pub fn render(snapshot: &Snapshot, selected: bool, area: Rect, buf: &mut Buffer) {
+    render_lines(
+        snapshot,
+        lines(snapshot, inner(area.width)),
+        selected,
+        area,
+        buf,
+    );
+}
+
+/// Draws the tile into `area` with its content `lines` already laid out.
+pub fn render_lines(
+    snapshot: &Snapshot,
+    lines: Vec<Line<'static>>,
+    selected: bool,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let border = if selected {
         Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
     } else {
@@ -37,6 +61,8 @@ pub fn render(snapshot: &Snapshot, selected: bool, area: Rect, buf: &mut Buffer)
     if snapshot.provider_id != snapshot.account_id {
         title = format!("{title} ({})", clean(&snapshot.provider_id));
     }
+    // Room for the corners, the spaces around the title and the status.
+    let title = fit(&title, usize::from(area.width).saturating_sub(14));
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(border)
@@ -46,13 +72,11 @@ pub fn render(snapshot: &Snapshot, selected: bool, area: Rect, buf: &mut Buffer)
             Style::new().add_modifier(Modifier::BOLD),
         ))
         .title(Line::from(status_span(snapshot.status)).right_aligned());
-    Paragraph::new(lines(snapshot, inner(area.width)))
-        .block(block)
-        .render(area, buf);
+    Paragraph::new(lines).block(block).render(area, buf);
 }
 
 /// Content width: borders and one column of padding on each side.
-fn inner(width: u16) -> usize {
+pub fn inner(width: u16) -> usize {
     usize::from(width.saturating_sub(4))
 }
 
@@ -74,12 +98,12 @@ pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
         } else {
             Color::Yellow
         };
-        out.extend(wrap(
-            None,
-            &[clean(&s.message)],
-            width,
-            Style::new().fg(color),
-        ));
+        let message = fit(&clean(&s.message), width.max(1) * MESSAGE_LINES);
+        out.extend(
+            wrap(None, &[message], width, Style::new().fg(color))
+                .into_iter()
+                .take(MESSAGE_LINES),
+        );
     }
     if s.metrics.is_empty() {
         return out;
@@ -155,11 +179,11 @@ fn wrap(label: Option<&str>, items: &[String], width: usize, style: Style) -> Ve
         None => ("", 0),
     };
     let mut lines = Vec::new();
-    let mut current = format!("{label:<indent$}");
+    let mut current = text::pad_right(label, indent);
     let mut empty = true;
     for item in items {
         let sep = if empty { "" } else { " · " };
-        if !empty && current.chars().count() + sep.len() + item.chars().count() > width {
+        if !empty && text::width(&current) + sep.len() + text::width(item) > width {
             lines.push(current);
             current = " ".repeat(indent);
             empty = true;
@@ -178,16 +202,26 @@ fn wrap(label: Option<&str>, items: &[String], width: usize, style: Style) -> Ve
         .collect()
 }
 
-/// Breaks a line longer than `width` (a long message) into pieces.
+/// Breaks a line wider than `width` columns (a long message) into pieces.
 fn hard_wrap(line: &str, width: usize) -> Vec<String> {
-    let chars: Vec<char> = line.chars().collect();
-    if width == 0 || chars.len() <= width {
+    if width == 0 || text::width(line) <= width {
         return vec![line.to_owned()];
     }
-    chars
-        .chunks(width)
-        .map(|c| c.iter().collect::<String>().trim_end().to_owned())
-        .collect()
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let w = text::char_width(c);
+        if used + w > width && !piece.is_empty() {
+            pieces.push(piece.trim_end().to_owned());
+            piece.clear();
+            used = 0;
+        }
+        piece.push(c);
+        used += w;
+    }
+    pieces.push(piece.trim_end().to_owned());
+    pieces
 }
 
 fn sparkline(s: &Snapshot, width: usize) -> Line<'static> {
@@ -212,7 +246,7 @@ fn sparkline(s: &Snapshot, width: usize) -> Line<'static> {
     let bars = chart::bars(&values, 1).pop().unwrap_or_default();
     let peak = values.iter().copied().max().unwrap_or(0);
     let mut spans = vec![
-        Span::raw(format!("{:<LABEL$}", format!("Last {days}d"))),
+        Span::raw(text::pad_right(&format!("Last {days}d"), LABEL)),
         Span::styled(bars, Style::new().fg(Color::Cyan)),
     ];
     let note = format!("  peak {}/day", humanize::count(peak));
@@ -244,26 +278,19 @@ fn dropped(s: &Snapshot) -> Option<Vec<String>> {
 
 /// The largest models by tokens over every workspace, with their share.
 fn top_models(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
-    let mut models: BTreeMap<(String, Option<String>), u64> = BTreeMap::new();
-    for m in &s.model_usage {
-        let key = (
-            clean(&m.raw_model_id),
-            m.dimensions.get("upstream_provider").map(|p| clean(p)),
-        );
-        *models.entry(key).or_default() += m.total_tokens;
-    }
-    let total: u64 = models.values().sum();
-    let mut models: Vec<_> = models.into_iter().collect();
-    models.sort_by_key(|m| std::cmp::Reverse(m.1));
+    let models = crate::analytics::models(std::slice::from_ref(s));
+    let total = models
+        .iter()
+        .fold(0u64, |sum, m| sum.saturating_add(m.tokens));
     let rows: Vec<Vec<String>> = models
         .iter()
         .take(TOP_MODELS)
-        .map(|((model, provider), tokens)| {
+        .map(|m| {
             vec![
-                model.clone(),
-                provider.clone().unwrap_or_default(),
-                humanize::count(*tokens),
-                percent(*tokens, total),
+                clean(&m.name),
+                m.provider.as_deref().map(clean).unwrap_or_default(),
+                humanize::count(m.tokens),
+                percent(m.tokens, total),
             ]
         })
         .collect();

@@ -5,6 +5,7 @@ mod report;
 mod snapshot;
 mod view;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use openusage_core::{
@@ -13,6 +14,7 @@ use openusage_core::{
 };
 
 use openusage_tui::Page;
+use openusage_tui::text::clean;
 
 use crate::cli::{Cli, Command, View};
 use crate::{Failure, providers};
@@ -27,6 +29,25 @@ pub struct Context<'a> {
     pub zone: Zone,
     /// Where accounts keep their readings between runs; `None` with `--no-cache`.
     pub cache_dir: Option<PathBuf>,
+    /// What to save once the output is out.
+    pub later: &'a Later,
+}
+
+/// The accounts a one-shot command collected, kept so that what they learnt
+/// is saved after the output is printed: a save that fails, or a process
+/// stopped while it writes, never costs the output.
+#[derive(Debug, Default)]
+pub struct Later {
+    saves: RefCell<Vec<(PathBuf, Vec<Account>)>>,
+}
+
+impl Later {
+    /// Saves what every account kept here learnt (see [`save_all`]).
+    pub fn save(self) {
+        for (dir, accounts) in self.saves.into_inner() {
+            save_all(&accounts, &dir);
+        }
+    }
 }
 
 impl Context<'_> {
@@ -38,8 +59,10 @@ impl Context<'_> {
     }
 }
 
-pub fn run(cli: &Cli, env: &Env) -> Result<String, Failure> {
-    let ctx = context(cli, env)?;
+/// Runs the command; what it collected is left in `later` to save once its
+/// output is printed.
+pub fn run(cli: &Cli, env: &Env, later: &Later) -> Result<String, Failure> {
+    let ctx = context(cli, env, later)?;
     match &cli.command {
         Some(Command::Detect { json }) => detect::run(&ctx, *json),
         Some(Command::Snapshot { json, provider }) => {
@@ -71,7 +94,7 @@ pub fn accounts_for(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Acc
     Ok(accounts)
 }
 
-fn context<'a>(cli: &Cli, env: &'a Env) -> Result<Context<'a>, Failure> {
+fn context<'a>(cli: &Cli, env: &'a Env, later: &'a Later) -> Result<Context<'a>, Failure> {
     let path = settings::settings_path(cli.global.config.as_deref(), env);
     let settings = match &path {
         Some(path) => settings::load(path).map_err(|e| Failure::Usage(e.to_string()))?,
@@ -80,7 +103,7 @@ fn context<'a>(cli: &Cli, env: &'a Env) -> Result<Context<'a>, Failure> {
     if let (Some(path), None) = (&cli.global.config, &settings.path) {
         eprintln!(
             "openusage: note: settings file {} does not exist; using detected accounts",
-            path.display()
+            clean(&path.display().to_string())
         );
     }
     let clock: Box<dyn Clock> = match cli.global.now {
@@ -97,6 +120,9 @@ fn context<'a>(cli: &Cli, env: &'a Env) -> Result<Context<'a>, Failure> {
         true => None,
         false => env.cache_dir().map(|d| d.join("openusage")),
     };
+    if let Some(dir) = &cache_dir {
+        openusage_core::cache::remove_abandoned(dir);
+    }
     Ok(Context {
         env,
         registry: providers::registry(),
@@ -104,13 +130,13 @@ fn context<'a>(cli: &Cli, env: &'a Env) -> Result<Context<'a>, Failure> {
         clock,
         zone,
         cache_dir,
+        later,
     })
 }
 
-/// Collects every account once, then saves what they learnt for the next
-/// run. A cache that cannot be written costs speed next time, not this
-/// output: it is mentioned on stderr and the command goes on.
-pub fn collect_once(ctx: &Context<'_>, accounts: &[Account]) -> Vec<Collected> {
+/// Collects every account once; what they learnt is saved for the next run
+/// once the output is printed (see [`Later`]).
+pub fn collect_once(ctx: &Context<'_>, accounts: Vec<Account>) -> Vec<Collected> {
     let progress = Progress::default();
     let dir = ctx.cache_dir.as_deref();
     let collected = accounts
@@ -118,20 +144,29 @@ pub fn collect_once(ctx: &Context<'_>, accounts: &[Account]) -> Vec<Collected> {
         .map(|a| a.collect(ctx.env, ctx.clock.as_ref(), ctx.zone, &progress, dir))
         .collect();
     if let Some(dir) = dir {
-        save_all(accounts, dir);
+        ctx.later
+            .saves
+            .borrow_mut()
+            .push((dir.to_owned(), accounts));
     }
     collected
 }
 
-/// Saves every account's readings under `dir`.
+/// Saves every account's readings under `dir`. A cache that cannot be
+/// written costs speed next time, not this output: it is mentioned on
+/// stderr, and the other accounts are saved all the same.
 pub fn save_all(accounts: &[Account], dir: &Path) {
     for account in accounts {
         if let Err(e) = account.save(dir) {
             eprintln!(
-                "openusage: note: cannot write the cache in {}: {e}",
-                dir.display()
+                "openusage: note: {}",
+                clean(&format!(
+                    "cannot write the cache of {} account {:?} in {}: {e}",
+                    account.config.provider,
+                    account.config.id,
+                    dir.display()
+                ))
             );
-            return;
         }
     }
 }

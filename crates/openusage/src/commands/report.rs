@@ -27,7 +27,7 @@ pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String, Failure> {
             )));
         }
     }
-    let collected = collect_once(ctx, &accounts_for(ctx, args.provider.as_deref())?);
+    let collected = collect_once(ctx, accounts_for(ctx, args.provider.as_deref())?);
     let sources: Vec<Source<'_>> = collected
         .iter()
         .map(|c| Source {
@@ -262,7 +262,12 @@ fn finish(head: &Head<'_>, mut rows: Vec<Vec<String>>, right: &[usize], total: &
 /// short: on stderr for JSON, under the table otherwise.
 fn notes(collected: &[Collected], json: bool) -> String {
     let mut out = String::new();
-    for c in collected.iter().filter(|c| c.snapshot.status != Status::Ok) {
+    // Accounts not read fully, and accounts whose sums saturated (their
+    // message then says the figures are lower bounds).
+    let partial = |c: &&Collected| {
+        c.snapshot.status != Status::Ok || c.snapshot.diagnostics.contains_key("sums_saturated")
+    };
+    for c in collected.iter().filter(partial) {
         let line = format!(
             "note: {} ({}): {}\n",
             clean(&c.snapshot.account_id),

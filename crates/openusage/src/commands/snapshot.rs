@@ -23,7 +23,7 @@ pub fn run(ctx: &Context<'_>, as_json: bool, provider: Option<&str>) -> Result<S
 }
 
 fn collect(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Snapshot>, Failure> {
-    let collected = collect_once(ctx, &accounts_for(ctx, provider)?);
+    let collected = collect_once(ctx, accounts_for(ctx, provider)?);
     Ok(collected.into_iter().map(|c| c.snapshot).collect())
 }
 

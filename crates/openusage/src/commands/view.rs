@@ -19,7 +19,7 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
     let accounts = accounts_for(&ctx, view.provider.as_deref())?;
     let stdout_is_terminal = std::io::stdout().is_terminal();
     if view.once || !stdout_is_terminal {
-        let snapshots = collect_once(&ctx, &accounts)
+        let snapshots = collect_once(&ctx, accounts)
             .into_iter()
             .map(|c| c.snapshot)
             .collect();
@@ -43,7 +43,10 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
         zone: ctx.zone,
         cache_dir: ctx.cache_dir,
     };
-    live::run(source, options).map_err(|e| Failure::Runtime(format!("terminal: {e}")))?;
+    live::run(source, options).map_err(|e| match e {
+        live::Error::Signal(n) => Failure::Signal(n),
+        e => Failure::Runtime(e.to_string()),
+    })?;
     Ok(String::new())
 }
 
