@@ -409,17 +409,7 @@ fn checked_ranges(offset: u64) -> Vec<(u64, u64)> {
 /// since the walk cannot slip one in. The handle's metadata is returned
 /// too.
 fn open_transcript(path: &Path) -> io::Result<(File, Metadata)> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use rustix::fs::OFlags;
-        use std::os::unix::fs::OpenOptionsExt;
-        // Opening a FIFO for reading waits for a writer, and opening a
-        // terminal may make it ours: neither, here. (The bits fit an int.)
-        options.custom_flags((OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32);
-    }
-    let file = options.open(path)?;
+    let file = crate::open::nonblocking(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(NotTranscript::error("not a regular file"));
@@ -429,12 +419,7 @@ fn open_transcript(path: &Path) -> io::Result<(File, Metadata)> {
             "a file of the {fs} filesystem, never a transcript"
         )));
     }
-    #[cfg(unix)]
-    {
-        // Reads of a regular file wait for the disk, as they should.
-        let flags = rustix::fs::fcntl_getfl(&file)?;
-        rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)?;
-    }
+    crate::open::blocking(&file)?;
     Ok((file, meta))
 }
 

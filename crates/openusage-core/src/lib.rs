@@ -30,6 +30,7 @@ pub mod instant;
 pub mod json;
 pub mod ledger;
 pub mod lines;
+pub mod open;
 pub mod options;
 pub mod provider;
 pub mod registry;

@@ -219,7 +219,7 @@ fn read(path: &Path) -> Result<Option<Vec<u8>>, SettingsError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = match open_nonblocking(path) {
+    let file = match crate::open::nonblocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(error(e)),
@@ -245,20 +245,6 @@ fn read(path: &Path) -> Result<Option<Vec<u8>>, SettingsError> {
         return Err(too_large());
     }
     Ok(Some(bytes))
-}
-
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
 }
 
 /// What a file that is not a regular one is, in words.

@@ -18,7 +18,7 @@
 //! clearly no concurrent run's.
 
 use std::ffi::{OsStr, OsString};
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -177,18 +177,12 @@ fn decode<S: Incremental + DeserializeOwned>(
 /// than [`MAX_BYTES`]. Opened without blocking (a FIFO put there must not
 /// hang the run), its type and size taken from the open handle.
 fn read_limited(path: &Path) -> Option<Vec<u8>> {
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path).ok()?;
+    let file = crate::open::nonblocking(path).ok()?;
     let meta = file.metadata().ok()?;
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return None;
     }
+    crate::open::blocking(&file).ok()?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
     // The file may grow while it is read: never past the bound.
     file.take(MAX_BYTES + 1).read_to_end(&mut bytes).ok()?;
