@@ -1,5 +1,6 @@
 //! Reading one transcript file into sessions and turns.
 
+use std::collections::HashMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,7 +9,6 @@ use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Tokens;
 use openusage_core::cache::{self, Incremental};
 use openusage_core::files::Scanned;
-use openusage_core::fxhash::FxHashMap;
 
 use crate::entry::{self, Entry, Header, Model};
 use crate::turn::{Key, Kind, Turn, UNKNOWN_MODEL};
@@ -57,11 +57,13 @@ pub struct Names {
 
 /// The number of each of a file's [`Names`]. A file usually names a
 /// handful, but a hostile one may name a new model on every line: a hash
-/// map keeps that linear (a list searched each time was quadratic). Not
-/// part of a reading's value: two readings with the same names are equal
-/// whether or not their index was built.
+/// map keeps that linear (a list searched each time was quadratic). The
+/// names are the file's text, so the map uses the standard library's
+/// randomly keyed hasher: FxHash collisions can be crafted, and would make
+/// it quadratic again. Not part of a reading's value: two readings with the
+/// same names are equal whether or not their index was built.
 #[derive(Debug, Clone, Default)]
-struct NameIndex(FxHashMap<Names, u32>);
+struct NameIndex(HashMap<Names, u32>);
 
 impl PartialEq for NameIndex {
     fn eq(&self, _: &Self) -> bool {
