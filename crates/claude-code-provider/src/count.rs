@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use openusage_core::Zone;
-use openusage_core::aggregate::{Counted, Record, Tokens, kind};
-use openusage_core::files::counting_order;
-use openusage_core::fxhash::FxHashMap;
+use openusage_core::aggregate::Counted;
+use openusage_core::usage::{Record, Tokens, kind};
+use openusage_files::files::counting_order;
+use rustc_hash::FxHashMap;
 
 use crate::entry::{AdvisorUsage, RequestKey, UNKNOWN_MODEL};
 use crate::file::FileScan;

@@ -1,9 +1,9 @@
 //! Decoding one line of a Claude Code transcript.
 
 use chrono::{DateTime, Utc};
-use openusage_core::aggregate::Tokens;
-use openusage_core::json;
-use openusage_core::scan;
+use openusage_core::usage::Tokens;
+use openusage_jsonl::json;
+use openusage_jsonl::scan;
 use serde_json::value::RawValue;
 
 /// Model id used when no record of a request (or of an advisor call) names one.
@@ -69,7 +69,7 @@ pub enum RequestKey {
 const WORDS: [&[u8]; 2] = [b"assistant", b"progress"];
 
 /// [`WORDS`]: what a long line must hold to be examined once the file's
-/// start is known (see [`openusage_core::cache::Incremental::words`]).
+/// start is known (see [`openusage_files::cache::Incremental::words`]).
 pub fn words() -> &'static [&'static [u8]] {
     &WORDS
 }

@@ -13,7 +13,8 @@
 //! - [`entry`]: what one line means;
 //! - [`file`](mod@file): one transcript into usage records;
 //! - [`count`]: records into responses, each once;
-//! - this module: the [`FileAgent`] that wires them into a provider.
+//! - this module: the [`Provider`], and the [`FileAgent`] hooks through
+//!   which `openusage-files` reads its accounts.
 
 pub mod count;
 pub mod entry;
@@ -24,8 +25,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
-use openusage_core::walk::Root;
-use openusage_core::{Env, FileAccount, FileAgent, Zone};
+use openusage_core::{
+    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, Zone,
+};
+use openusage_files::{FileAccount, FileAgent, Root};
 
 /// The Claude Code provider.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,7 +36,7 @@ pub struct ClaudeCodeProvider;
 
 /// A Claude Code account: `extra.projects_dir` (when set, the only root
 /// read) and what it remembers of its files.
-pub type ClaudeCodeAccount = FileAccount<file::FileScan>;
+pub type ClaudeCodeAccount = FileAccount<ClaudeCodeProvider>;
 
 /// `<dir>/projects` for each comma-separated entry of `$CLAUDE_CONFIG_DIR`
 /// when it is set, else `~/.claude/projects` and `<config dir>/claude/projects`
@@ -61,6 +64,32 @@ pub fn default_roots(env: &Env) -> Vec<PathBuf> {
     ]
 }
 
+impl Provider for ClaudeCodeProvider {
+    fn id(&self) -> &'static str {
+        Self::ID
+    }
+
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn looks_in(&self) -> &'static str {
+        "~/.claude"
+    }
+
+    fn detect(&self, env: &Env) -> Detection {
+        openusage_files::detect(self, env)
+    }
+
+    fn load_account(
+        &self,
+        config: &AccountConfig,
+        ctx: &LoadContext<'_>,
+    ) -> Result<Box<dyn AccountReader>, AccountError> {
+        Ok(Box::new(ClaudeCodeAccount::load(*self, config, ctx)?))
+    }
+}
+
 impl FileAgent for ClaudeCodeProvider {
     type Scan = file::FileScan;
 
@@ -69,6 +98,7 @@ impl FileAgent for ClaudeCodeProvider {
     const BINARY: &'static str = "claude";
     const DIR_OPTION: &'static str = "projects_dir";
     const ROOT_NAME: &'static str = "projects directory";
+    const CACHE_FORMAT: u32 = 1;
 
     fn default_roots(&self, env: &Env) -> Vec<Root> {
         default_roots(env).into_iter().map(Root::tree).collect()

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use chrono::DateTime;
-use openusage_core::aggregate::Tokens;
+use openusage_core::usage::Tokens;
 use openusage_core::{MetricValue, Status};
 
 use super::*;
@@ -195,7 +195,7 @@ fn collecting_names_anthropic_and_records_cost_only_when_written() {
     let account = ClaudeCodeProvider
         .load_account(&AccountConfig::new("claude_code", "claude_code"), &ctx)
         .unwrap();
-    let snap = collect_once(&ClaudeCodeProvider, &account, &env, now());
+    let snap = collect_once(&*account, &env, now());
     assert_eq!(snap.message, "1 session, 150 tokens, $0.25");
     assert_eq!(
         snap.model_usage[0].dimensions["upstream_provider"],
@@ -223,8 +223,8 @@ fn the_config_dir_variable_lists_roots() {
     );
     let snap_env = tempfile::tempdir().unwrap();
     let env = Env::new(snap_env.path());
-    let account = ClaudeCodeAccount::new("claude_code", None);
-    let snap = collect_once(&ClaudeCodeProvider, &account, &env, now());
+    let account = ClaudeCodeAccount::new(ClaudeCodeProvider, "claude_code", None);
+    let snap = collect_once(&account, &env, now());
     assert_eq!(
         (snap.status, snap.message.as_str()),
         (Status::Unknown, "Claude Code projects directory not found")
@@ -517,14 +517,14 @@ fn a_request_takes_its_model_from_the_first_record_that_names_one() {
 }
 
 /// Long lines from 1 KiB, skeletons held up to 1 MiB.
-const SMALL: openusage_core::lines::Limits = openusage_core::lines::Limits {
+const SMALL: openusage_jsonl::lines::Limits = openusage_jsonl::lines::Limits {
     gathered: 1024,
     held: 1 << 20,
     string: 4096,
 };
 
-fn scan_with(lines: &[String], limits: openusage_core::lines::Limits) -> file::FileScan {
-    openusage_core::cache::read_all_with(
+fn scan_with(lines: &[String], limits: openusage_jsonl::lines::Limits) -> file::FileScan {
+    openusage_files::cache::read_all_with(
         file::FileScan::new(Path::new("/p/s.jsonl")),
         lines.join("\n").as_bytes(),
         DateTime::UNIX_EPOCH,

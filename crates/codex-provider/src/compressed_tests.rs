@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
 use openusage_core::{
-    AccountConfig, Env, FileAgent, LoadContext, MetricValue, Provider, Snapshot, collect_once,
+    AccountConfig, Env, LoadContext, MetricValue, Provider, Snapshot, collect_once,
 };
 use serde_json::Value;
+
+use openusage_files::FileAgent;
 
 use super::CodexProvider;
 
@@ -40,7 +42,7 @@ fn collect(home: &Path) -> Snapshot {
     let now = DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
         .unwrap()
         .to_utc();
-    collect_once(&CodexProvider, &account, &env, now)
+    collect_once(&*account, &env, now)
 }
 
 /// A home holding `files` (name under `.codex/`, bytes).

@@ -2,18 +2,19 @@
 //! and a fork or sub-agent's inherited opening total never again.
 
 use chrono::{DateTime, Utc};
-use openusage_core::Metric;
 use openusage_core::Zone;
-use openusage_core::aggregate::{Counted, Record, Tokens, kind};
-use openusage_core::files::counting_order;
-use openusage_core::fxhash::{FxHashMap, FxHashSet};
+use openusage_core::aggregate::Counted;
+use openusage_core::usage::{Record, Tokens, kind};
+use openusage_core::{DiagnosticKey, Metric, metric};
+use openusage_files::files::counting_order;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::entry::Totals;
 use crate::file::{self, CopyKey, FileScan, UsageRecord};
 
 /// The diagnostic counting `token_count` events that went below the
 /// high-water baseline without a restart (see [`file::Step::Stale`]).
-pub const SNAPSHOTS_STALE: &str = "snapshots_stale";
+pub const SNAPSHOTS_STALE: DiagnosticKey = DiagnosticKey::new("snapshots_stale");
 
 /// Counts the records of `scans`, files in counting order (session start,
 /// then path), the first occurrence of a [`CopyKey`] winning. In a rollout
@@ -71,11 +72,9 @@ pub fn count<'a>(
         let metric = Metric::count(reasoning, "tokens", "all-time");
         counted
             .extra_metrics
-            .push(("total_reasoning_tokens".to_owned(), metric));
+            .push((metric::TOTAL_REASONING_TOKENS, metric));
     }
-    counted
-        .extra_diagnostics
-        .push((SNAPSHOTS_STALE.to_owned(), stale));
+    counted.extra_diagnostics.push((SNAPSHOTS_STALE, stale));
     counted
 }
 

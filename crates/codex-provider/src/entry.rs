@@ -1,8 +1,8 @@
 //! Decoding one line of a Codex rollout into what it means for usage.
 
 use chrono::{DateTime, Utc};
-use openusage_core::json;
-use openusage_core::scan;
+use openusage_jsonl::json;
+use openusage_jsonl::scan;
 use serde_json::value::RawValue;
 
 /// What one line is, as far as usage is concerned.
@@ -66,7 +66,7 @@ pub struct Line {
 const WORDS: [&[u8]; 4] = [b"token_count", b"session_meta", b"turn_context", b"id"];
 
 /// [`WORDS`]: what a long line must hold to be examined once the file's
-/// start is known (see [`openusage_core::cache::Incremental::words`]).
+/// start is known (see [`openusage_files::cache::Incremental::words`]).
 pub fn words() -> &'static [&'static [u8]] {
     &WORDS
 }

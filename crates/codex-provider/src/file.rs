@@ -5,10 +5,10 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use openusage_core::aggregate::Tokens;
-use openusage_core::cache::{self, Incremental};
-use openusage_core::files::Scanned;
-use openusage_core::fxhash::FxHashSet;
+use openusage_core::usage::Tokens;
+use openusage_files::cache::{self, Incremental};
+use openusage_files::files::Scanned;
+use rustc_hash::FxHashSet;
 
 use crate::entry::{self, Entry, Totals};
 
@@ -20,7 +20,7 @@ pub const UNKNOWN_MODEL: &str = "unknown";
 /// from where its last reading stopped.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
-    #[serde(with = "openusage_core::cache::path_bytes")]
+    #[serde(with = "openusage_files::cache::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates events without a timestamp.
     pub mtime: DateTime<Utc>,

@@ -12,7 +12,8 @@
 //! - [`entry`]: what one line means;
 //! - [`file`](mod@file): one rollout into a session and its usage deltas;
 //! - [`count`]: deltas across files, copies once, openings of children;
-//! - this module: the [`FileAgent`] that wires them into a provider.
+//! - this module: the [`Provider`], and the [`FileAgent`] hooks through
+//!   which `openusage-files` reads its accounts.
 
 pub mod count;
 pub mod entry;
@@ -23,8 +24,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
-use openusage_core::walk::Root;
-use openusage_core::{Env, FileAccount, FileAgent, Zone};
+use openusage_core::{
+    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, TileSpec,
+    TokenRow, Zone, metric,
+};
+use openusage_files::{FileAccount, FileAgent, Root};
 
 /// The Codex CLI provider.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,7 +36,42 @@ pub struct CodexProvider;
 
 /// A Codex account: `extra.sessions_dir` (when set, the only root read) and
 /// what it remembers of its files.
-pub type CodexAccount = FileAccount<file::FileScan>;
+pub type CodexAccount = FileAccount<CodexProvider>;
+
+impl Provider for CodexProvider {
+    fn id(&self) -> &'static str {
+        Self::ID
+    }
+
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn looks_in(&self) -> &'static str {
+        "~/.codex"
+    }
+
+    /// Codex counts reasoning tokens (a part of output) apart.
+    fn tile(&self) -> TileSpec {
+        const EXTRA: &[TokenRow] = &[TokenRow {
+            label: "reasoning",
+            metric: metric::TOTAL_REASONING_TOKENS,
+        }];
+        TileSpec::with_extra_tokens(EXTRA)
+    }
+
+    fn detect(&self, env: &Env) -> Detection {
+        openusage_files::detect(self, env)
+    }
+
+    fn load_account(
+        &self,
+        config: &AccountConfig,
+        ctx: &LoadContext<'_>,
+    ) -> Result<Box<dyn AccountReader>, AccountError> {
+        Ok(Box::new(CodexAccount::load(*self, config, ctx)?))
+    }
+}
 
 impl FileAgent for CodexProvider {
     type Scan = file::FileScan;
@@ -42,6 +81,7 @@ impl FileAgent for CodexProvider {
     const BINARY: &'static str = "codex";
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
+    const CACHE_FORMAT: u32 = 1;
     /// Plain rollouts, and those Codex compressed (`rollout-….jsonl.zst`,
     /// read through the decoder). A rollout caught as both while Codex
     /// compresses or decompresses it holds the same events twice: the copy
@@ -65,7 +105,7 @@ impl FileAgent for CodexProvider {
     fn start(&self, path: &Path) -> file::FileScan {
         let mut scan = file::FileScan::new(path);
         // `x.jsonl.zst` is named `x` until its meta names it, as `x.jsonl` is.
-        if openusage_core::compressed::is_compressed(path) {
+        if openusage_jsonl::compressed::is_compressed(path) {
             if let Some(plain) = scan.session.strip_suffix(".jsonl") {
                 scan.session = plain.to_owned();
             }

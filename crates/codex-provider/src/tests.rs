@@ -5,12 +5,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
-use openusage_core::aggregate::Tokens;
+use openusage_core::usage::Tokens;
 use openusage_core::{MetricValue, Status};
 
 use super::*;
 use crate::file::scan_reader;
-use openusage_core::{AccountConfig, FileAgent, LoadContext, Provider, collect_once};
+use openusage_core::{AccountConfig, LoadContext, Provider, collect_once};
+use openusage_files::FileAgent;
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
@@ -282,7 +283,7 @@ fn collecting_reports_reasoning_and_no_cost() {
             },
         )
         .unwrap();
-    let snap = collect_once(&CodexProvider, &account, &env, now());
+    let snap = collect_once(&*account, &env, now());
     // 200 input + 800 cached + 100 output.
     assert_eq!(snap.message, "1 session, 1.1k tokens");
     assert_eq!(
@@ -296,7 +297,7 @@ fn collecting_reports_reasoning_and_no_cost() {
     );
     let empty = tempfile::tempdir().unwrap();
     let env = Env::new(empty.path());
-    let snap = collect_once(&CodexProvider, &account, &env, now());
+    let snap = collect_once(&*account, &env, now());
     assert_eq!(
         (snap.status, snap.message.as_str()),
         (Status::Unknown, "Codex sessions directory not found")
@@ -691,7 +692,7 @@ fn events_before_the_first_model_take_the_next_one_named() {
 
 #[test]
 fn a_reading_resumed_from_the_cache_equals_a_fresh_one() {
-    use openusage_core::cache::ScanCache;
+    use openusage_files::cache::ScanCache;
     let lines = [
         meta("s1", "2026-11-20T09:00:00.000Z"),
         event(T1, [1000, 0, 100, 0, 1100], Some([1000, 0, 100, 0, 1100])),
@@ -749,13 +750,13 @@ fn stale_snapshots_show_in_the_snapshots_diagnostics() {
             },
         )
         .unwrap();
-    let snap = collect_once(&CodexProvider, &account, &env, now());
+    let snap = collect_once(&*account, &env, now());
     assert_eq!(snap.diagnostics["snapshots_stale"], 1);
     assert_eq!(snap.diagnostics["turns_counted"], 1);
 }
 
 /// Long lines from 1 KiB, skeletons held up to 1 MiB.
-const SMALL: openusage_core::lines::Limits = openusage_core::lines::Limits {
+const SMALL: openusage_jsonl::lines::Limits = openusage_jsonl::lines::Limits {
     gathered: 1024,
     held: 1 << 20,
     string: 4096,
@@ -776,7 +777,7 @@ fn multi_megabyte_lines_around_token_counts_change_nothing_and_one_too_long_to_h
         count_event(T2, 2500, 2000, 300, 90),
     ];
     let read = |limits| {
-        openusage_core::cache::read_all_with(
+        openusage_files::cache::read_all_with(
             file::FileScan::new(Path::new("/s/a.jsonl")),
             lines.join("\n").as_bytes(),
             DateTime::UNIX_EPOCH,
@@ -786,7 +787,7 @@ fn multi_megabyte_lines_around_token_counts_change_nothing_and_one_too_long_to_h
     };
     let whole = scan("/s/a.jsonl", &lines);
     assert_eq!(tokens(&whole).len(), 2);
-    for s in [read(openusage_core::lines::Limits::default()), read(SMALL)] {
+    for s in [read(openusage_jsonl::lines::Limits::default()), read(SMALL)] {
         assert_eq!(tokens(&s), tokens(&whole));
         assert_eq!((s.lines_dropped, s.lines_oversized), (0, 0));
     }
@@ -799,7 +800,7 @@ fn multi_megabyte_lines_around_token_counts_change_nothing_and_one_too_long_to_h
     );
     let mut more = lines.to_vec();
     more.push(huge);
-    let s = openusage_core::cache::read_all_with(
+    let s = openusage_files::cache::read_all_with(
         file::FileScan::new(Path::new("/s/a.jsonl")),
         more.join("\n").as_bytes(),
         DateTime::UNIX_EPOCH,

@@ -14,11 +14,11 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use openusage_core::Zone;
 use openusage_core::aggregate::Counted;
-use openusage_core::cache::Incremental;
 use openusage_core::ledger::Ledger;
-use openusage_core::lines::Limits;
 use openusage_core::report::{self, Period, Range, Source};
 use openusage_core::snapshot::{MetricValue, Snapshot, Status};
+use openusage_files::cache::Incremental;
+use openusage_jsonl::lines::Limits;
 
 /// Every line read as a long one (streamed, searched for its reader's
 /// words, handed on as its skeleton), with strings kept whole: the reading
@@ -32,7 +32,7 @@ const STREAMED: Limits = Limits {
 
 /// `data` read as every line streamed (see [`STREAMED`]).
 fn streamed<S: Incremental>(start: S, data: &[u8]) -> S {
-    let read = openusage_core::cache::read_all_with(start, data, now(), STREAMED);
+    let read = openusage_files::cache::read_all_with(start, data, now(), STREAMED);
     read.unwrap_or_else(|e| panic!("reading from memory failed: {e}"))
 }
 

@@ -8,8 +8,9 @@
 use std::path::Path;
 
 use openusage_core::Zone;
-use openusage_core::aggregate::{Counted, Tokens};
+use openusage_core::aggregate::Counted;
 use openusage_core::snapshot::{Snapshot, Status};
+use openusage_core::usage::Tokens;
 use openusage_fuzz::now;
 use proptest::prelude::*;
 

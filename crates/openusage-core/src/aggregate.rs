@@ -7,153 +7,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::humanize;
-use crate::ledger::{Ledger, LedgerBuilder, ModelKey};
+use crate::keys::{DiagnosticKey, MetricKey, metric, series};
+use crate::ledger::{Ledger, LedgerBuilder};
 use crate::snapshot::{DailyPoint, KindUsage, Metric, ModelUsage, Snapshot};
+use crate::usage::{ModelKey, Record, Tokens, Usage};
 use crate::zone::Zone;
-
-/// The four token buckets every agent reports in some form.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-)]
-pub struct Tokens {
-    pub input: u64,
-    pub output: u64,
-    pub cache_read: u64,
-    pub cache_write: u64,
-}
-
-impl Tokens {
-    /// The most a sum of one bucket holds: a quarter of `u64::MAX`, so the
-    /// four together never overflow and [`Tokens::total`] is always the
-    /// exact sum of the buckets shown beside it.
-    pub const MAX_SUM: u64 = u64::MAX / 4;
-
-    /// input + output + cache read + cache write. Exact for sums made by
-    /// [`Tokens::add`]; saturating for buckets built otherwise.
-    pub fn total(&self) -> u64 {
-        self.input
-            .saturating_add(self.output)
-            .saturating_add(self.cache_read)
-            .saturating_add(self.cache_write)
-    }
-
-    pub fn is_zero(&self) -> bool {
-        *self == Tokens::default()
-    }
-
-    /// Adds `other` bucket by bucket, each sum saturating at
-    /// [`Tokens::MAX_SUM`]; true when one did.
-    pub fn add(&mut self, other: &Tokens) -> bool {
-        let mut saturated = false;
-        for (sum, part) in [
-            (&mut self.input, other.input),
-            (&mut self.output, other.output),
-            (&mut self.cache_read, other.cache_read),
-            (&mut self.cache_write, other.cache_write),
-        ] {
-            let exact = sum.checked_add(part).filter(|s| *s <= Self::MAX_SUM);
-            saturated |= exact.is_none();
-            *sum = exact.unwrap_or(Self::MAX_SUM);
-        }
-        saturated
-    }
-}
-
-/// What a group of records adds up to: tokens, how many records, how many
-/// of them were unpriced or recorded no cost, and the cost recorded.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Usage {
-    pub tokens: Tokens,
-    pub requests: u64,
-    /// Records whose recorded cost is exactly 0 although they used tokens:
-    /// the agent had no price for the model (a local or custom model), so
-    /// their cost is unknown, not free.
-    pub unpriced: u64,
-    /// Records that used tokens and recorded no cost at all (the agent
-    /// writes none, as Codex and Claude Code, or the field is missing or
-    /// unusable): absent is not zero, so `cost_usd` does not cover them.
-    pub uncosted: u64,
-    /// Sum of the recorded costs (unpriced zeros included); `None` when no
-    /// record recorded one.
-    pub cost_usd: Option<f64>,
-}
-
-impl Usage {
-    /// Adds one record; true when a sum saturated.
-    pub(crate) fn add_record(&mut self, record: &Record<'_>) -> bool {
-        self.requests += 1;
-        self.unpriced += u64::from(record.is_unpriced());
-        self.uncosted += u64::from(record.is_uncosted());
-        let tokens = self.tokens.add(&record.tokens);
-        add_cost(&mut self.cost_usd, record.cost_usd) | tokens
-    }
-
-    /// Adds another group's sums to this one; true when a sum saturated.
-    pub fn add(&mut self, other: &Usage) -> bool {
-        self.requests += other.requests;
-        self.unpriced += other.unpriced;
-        self.uncosted += other.uncosted;
-        let tokens = self.tokens.add(&other.tokens);
-        add_cost(&mut self.cost_usd, other.cost_usd) | tokens
-    }
-}
-
-/// One counted usage record, after the provider has applied its own rules
-/// for what counts and dropped copies.
-#[derive(Debug, Clone, Copy)]
-pub struct Record<'a> {
-    /// The id of the session the record belongs to.
-    pub session: &'a str,
-    pub at: DateTime<Utc>,
-    pub model: &'a str,
-    pub upstream_provider: Option<&'a str>,
-    pub workspace: Option<&'a str>,
-    /// What kind of call the usage is of ([`kind`]).
-    pub kind: &'static str,
-    /// What the agent itself calls the operation, when a kind carries such
-    /// a name (Pi's `usage` entries: `cache_warm`, or any later name).
-    pub subkind: Option<&'a str>,
-    /// The model that answered, when the agent records it apart from the
-    /// model asked for (a router such as `openrouter/auto`).
-    pub response_model: Option<&'a str>,
-    pub tokens: Tokens,
-    /// The cost the agent recorded, when it recorded one.
-    pub cost_usd: Option<f64>,
-}
-
-impl Record<'_> {
-    /// A recorded cost of exactly 0 for a record that used tokens.
-    pub fn is_unpriced(&self) -> bool {
-        self.cost_usd == Some(0.0) && !self.tokens.is_zero()
-    }
-
-    /// No cost recorded for a record that used tokens.
-    pub fn is_uncosted(&self) -> bool {
-        self.cost_usd.is_none() && !self.tokens.is_zero()
-    }
-}
-
-/// The kinds of usage records, as snapshots and reports name them.
-pub mod kind {
-    /// A model's reply in the conversation: the one kind every agent has.
-    pub const ASSISTANT: &str = "assistant";
-    /// Model work done inside a tool call (Pi's `toolResult` usage).
-    pub const TOOL_RESULT: &str = "tool_result";
-    /// The summariser call that compacted the context.
-    pub const COMPACTION: &str = "compaction";
-    /// The summariser call that summarised an abandoned branch.
-    pub const BRANCH_SUMMARY: &str = "branch_summary";
-    /// A side call outside the conversation (Oh My Pi: titles and the like).
-    pub const MODEL_USAGE: &str = "model_usage";
-    /// Usage outside any model response (Pi's `usage` entries, such as its
-    /// cache warmer's); the agent's own name for it is the record's subkind.
-    pub const USAGE: &str = "usage";
-    /// A call to a second, stronger model made inside a reply (Claude
-    /// Code's `/advisor`, recorded as an `advisor_message` usage iteration).
-    pub const ADVISOR: &str = "advisor";
-}
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Sums records as they arrive. Feed records in a deterministic order: cost
 /// is a float sum, and its last bits depend on the order of addition.
@@ -220,10 +80,10 @@ pub struct Counted {
     pub zero: u64,
     /// Metrics of the provider's own, shown when any session counts
     /// (Codex's reasoning tokens).
-    pub extra_metrics: Vec<(String, Metric)>,
+    pub extra_metrics: Vec<(MetricKey, Metric)>,
     /// Diagnostic counters of the provider's own, written after the shared
     /// ones (Codex's `snapshots_stale`).
-    pub extra_diagnostics: Vec<(String, u64)>,
+    pub extra_diagnostics: Vec<(DiagnosticKey, u64)>,
 }
 
 impl Counted {
@@ -337,8 +197,10 @@ impl Aggregator {
         let (sessions, tokens) = self.series();
         snapshot
             .daily_series
-            .insert("sessions".to_owned(), sessions);
-        snapshot.daily_series.insert("tokens".to_owned(), tokens);
+            .insert(series::SESSIONS.to_string(), sessions);
+        snapshot
+            .daily_series
+            .insert(series::TOKENS.to_string(), tokens);
         self.ledger.finish()
     }
 
@@ -347,54 +209,57 @@ impl Aggregator {
         if self.sessions.is_empty() {
             return m;
         }
-        let mut put = |name: &str, metric: Metric| {
-            m.insert(name.to_owned(), metric);
+        let mut put = |key: MetricKey, metric: Metric| {
+            m.insert(key.to_string(), metric);
         };
         put(
-            "total_sessions",
+            metric::TOTAL_SESSIONS,
             Metric::count(self.sessions.len() as u64, "sessions", "all-time"),
         );
         put(
-            "sessions_today",
+            metric::SESSIONS_TODAY,
             Metric::count(self.sessions_today.len() as u64, "sessions", "today"),
         );
         put(
-            "sessions_7d",
+            metric::SESSIONS_7D,
             Metric::count(self.sessions_7d.len() as u64, "sessions", "7d"),
         );
         let t = &self.total.tokens;
         put(
-            "total_input_tokens",
+            metric::TOTAL_INPUT_TOKENS,
             Metric::count(t.input, "tokens", "all-time"),
         );
         put(
-            "total_output_tokens",
+            metric::TOTAL_OUTPUT_TOKENS,
             Metric::count(t.output, "tokens", "all-time"),
         );
         put(
-            "total_cache_read",
+            metric::TOTAL_CACHE_READ,
             Metric::count(t.cache_read, "tokens", "all-time"),
         );
         put(
-            "total_cache_write",
+            metric::TOTAL_CACHE_WRITE,
             Metric::count(t.cache_write, "tokens", "all-time"),
         );
         put(
-            "total_tokens",
+            metric::TOTAL_TOKENS,
             Metric::count(t.total(), "tokens", "all-time"),
         );
         if let Some(cost) = self.total.cost_usd {
-            put("total_cost_usd", Metric::amount(cost, "USD", "all-time"));
+            put(
+                metric::TOTAL_COST_USD,
+                Metric::amount(cost, "USD", "all-time"),
+            );
         }
         if self.total.unpriced > 0 {
             put(
-                "unpriced_requests",
+                metric::UNPRICED_REQUESTS,
                 Metric::count(self.total.unpriced, "requests", "all-time"),
             );
         }
         if self.total.uncosted > 0 {
             put(
-                "uncosted_requests",
+                metric::UNCOSTED_REQUESTS,
                 Metric::count(self.total.uncosted, "requests", "all-time"),
             );
         }
@@ -456,21 +321,11 @@ impl Totals {
     }
 }
 
-/// Adds a recorded cost (finite, >= 0) to a sum; true when it saturated.
-/// The sum saturates at `f64::MAX`, as token sums saturate: two costs of
-/// `1e308` would otherwise make it infinite, which a snapshot cannot show
-/// (JSON has no infinity).
-pub fn add_cost(sum: &mut Option<f64>, cost: Option<f64>) -> bool {
-    let Some(c) = cost else { return false };
-    let exact = sum.unwrap_or(0.0) + c;
-    *sum = Some(exact.min(f64::MAX));
-    !exact.is_finite()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::snapshot::{MetricValue, Status};
+    use crate::usage::kind;
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -5,30 +5,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::aggregate::{Record, Usage};
-use crate::fxhash::FxHashMap;
+use crate::usage::{ModelKey, Record, Usage};
 use crate::zone::Zone;
-
-/// A model as usage is split by: its id, upstream provider, workspace and
-/// the model that answered (when the agent records one apart).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ModelKey {
-    pub model: String,
-    pub upstream_provider: Option<String>,
-    pub workspace: Option<String>,
-    pub response_model: Option<String>,
-}
-
-impl ModelKey {
-    pub(crate) fn of(record: &Record<'_>) -> Self {
-        ModelKey {
-            model: record.model.to_owned(),
-            upstream_provider: record.upstream_provider.map(str::to_owned),
-            workspace: record.workspace.map(str::to_owned),
-            response_model: record.response_model.map(str::to_owned),
-        }
-    }
-}
+use rustc_hash::FxHashMap;
 
 /// One account's counted usage, by session, day, model and kind.
 #[derive(Debug, Clone, Default)]

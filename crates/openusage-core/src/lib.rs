@@ -1,53 +1,58 @@
-//! openusage-core: what every openusage provider and the host share.
+//! openusage-core: what every openusage crate shares, and nothing else.
 //!
+//! **The plugin API**, through which the host drives providers it never
+//! names:
 //! - [`provider`]: the [`Provider`] trait (detect, load account config,
 //!   collect snapshot) and its small value types;
-//! - [`agent`]: [`FileAgent`], everything a provider of JSONL files shares,
-//!   so such a provider says only where its files are and what they mean;
 //! - [`registry`]: the providers the host knows and the merge of detected and
 //!   configured accounts;
 //! - [`settings`]: the settings file, and [`options`]: an account's `extra`;
-//! - [`env`](mod@env) and [`clock`]: the seams through which providers see the
-//!   machine and the time, so tests never touch the real ones;
+//! - [`env`](mod@env), [`clock`] and [`open`]: the seams through which
+//!   providers see the machine, the time and the files, so tests never touch
+//!   the real ones.
+//!
+//! **The usage model**, which every provider fills the same way:
+//! - [`usage`]: tokens, one counted record, sums and kinds of records;
+//! - [`aggregate`]: records into a snapshot and a ledger, in one pass;
 //! - [`snapshot`]: the types that serialise to the JSON contract;
-//! - [`walk`], [`cache`], [`files`], [`lines`], [`compressed`], [`scan`], [`json`],
-//!   [`aggregate`], [`humanize`]: the reading, counting and summing every
-//!   provider needs, written once;
 //! - [`ledger`] and [`report`]: what was counted, by session, day and model,
 //!   and the daily, weekly, monthly and session reports made from it;
-//! - [`zone`]: where days start.
+//! - [`keys`]: the names of metrics, diagnostics, series and dimensions,
+//!   as types every producer and consumer shares;
+//! - [`status`]: the status and message wording every provider shares;
+//! - [`tile`]: what a provider's tile shows, declared by the provider;
+//! - [`zone`]: where days start; [`humanize`]: numbers for people.
+//!
+//! Reading files is not here: `openusage-files` finds and reads an account's
+//! files incrementally, `openusage-jsonl` reads their lines.
 
-pub mod agent;
 pub mod aggregate;
-pub mod cache;
 pub mod clock;
-pub mod compressed;
 pub mod env;
-pub mod files;
-pub mod fxhash;
 pub mod humanize;
-pub mod instant;
-pub mod json;
+pub mod keys;
 pub mod ledger;
-pub mod lines;
 pub mod open;
 pub mod options;
 pub mod provider;
 pub mod registry;
 pub mod report;
-pub mod scan;
 pub mod settings;
 pub mod snapshot;
-pub mod walk;
+pub mod status;
+pub mod tile;
+pub mod usage;
 pub mod workspace;
 pub mod zone;
 
-pub use agent::{FileAccount, FileAgent};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use env::Env;
+pub use keys::{
+    DiagnosticKey, DimensionKey, MetricKey, SeriesKey, diagnostic, dimension, metric, series,
+};
 pub use provider::{
-    AccountError, CollectContext, Collected, Detection, LoadContext, Progress, Provider, Tool,
-    collect_once,
+    About, AccountError, AccountReader, CollectContext, Collected, Detection, LoadContext,
+    Progress, Provider, Tool, collect_once,
 };
 pub use registry::{Account, Registry, Source};
 pub use settings::{AccountConfig, Settings, SettingsError, UiSettings};
@@ -55,6 +60,6 @@ pub use snapshot::{
     DailyPoint, KindUsage, Metric, MetricValue, ModelUsage, SCHEMA_VERSION, Snapshot,
     SnapshotReport, Status,
 };
-pub use walk::Root;
+pub use tile::{TileSpec, TokenRow};
 pub use workspace::label as workspace_label;
 pub use zone::{UnknownZone, Zone};

@@ -11,49 +11,160 @@ use crate::env::Env;
 use crate::ledger::Ledger;
 use crate::settings::AccountConfig;
 use crate::snapshot::Snapshot;
+use crate::tile::TileSpec;
 use crate::zone::Zone;
 
-/// One coding agent's reader: finds its data, validates its account
-/// options, and turns its files into a [`Snapshot`].
+/// One coding agent as the host sees it: who it is, whether it is installed,
+/// and how to read one of its accounts.
+///
+/// The trait is object safe: the [`Registry`](crate::Registry) keeps every
+/// provider as a `Box<dyn Provider>`, and each provider crate writes its own
+/// `impl Provider`. The call order is:
+///
+/// 1. [`detect`](Provider::detect) once per command, unless the settings turn
+///    detection off: the accounts found on this machine;
+/// 2. [`load_account`](Provider::load_account) for each detected and each
+///    configured account: validates its options (an error names the key)
+///    and returns the account's [`AccountReader`];
+/// 3. [`AccountReader::collect`] as often as the host refreshes, then
+///    [`AccountReader::save`] once before the host exits.
 ///
 /// Implementations hold no global state: everything about the machine comes
 /// from the [`Env`] and the time from the [`Clock`]. They never panic on bad
 /// data, never open a network connection and never write under the agent's
 /// directories.
+///
+/// # Example
+///
+/// A provider that reads no files: it reports a fixed message.
+///
+/// ```
+/// use openusage_core::{
+///     AccountConfig, AccountError, AccountReader, CollectContext, Collected, Detection, Env,
+///     LoadContext, Provider, Registry, Settings, Snapshot, Status,
+/// };
+///
+/// #[derive(Debug)]
+/// struct Hello;
+///
+/// #[derive(Debug)]
+/// struct HelloAccount(String);
+///
+/// impl Provider for Hello {
+///     fn id(&self) -> &'static str { "hello" }
+///     fn name(&self) -> &'static str { "Hello" }
+///     fn looks_in(&self) -> &'static str { "nowhere" }
+///     fn detect(&self, _env: &Env) -> Detection {
+///         Detection { accounts: vec![AccountConfig::new("hello", "hello")], tools: vec![] }
+///     }
+///     fn load_account(
+///         &self,
+///         config: &AccountConfig,
+///         _ctx: &LoadContext<'_>,
+///     ) -> Result<Box<dyn AccountReader>, AccountError> {
+///         Ok(Box::new(HelloAccount(config.id.clone())))
+///     }
+/// }
+///
+/// impl AccountReader for HelloAccount {
+///     fn collect(&self, ctx: &CollectContext<'_>) -> Collected {
+///         let now = ctx.clock.now();
+///         Collected::empty(Snapshot::new("hello", &self.0, now, Status::Ok, "Hello"))
+///     }
+/// }
+///
+/// let mut registry = Registry::new();
+/// registry.register(Hello);
+/// let accounts = registry.accounts(&Env::new("/home/u"), &Settings::default()).unwrap();
+/// let now = chrono::DateTime::UNIX_EPOCH;
+/// let snapshot = openusage_core::collect_once(accounts[0].reader(), &Env::new("/home/u"), now);
+/// assert_eq!(snapshot.message, "Hello");
+/// ```
 pub trait Provider: Send + Sync + 'static {
-    /// The account type `load_account` produces and `collect` reads.
-    type Account: Send + Sync + fmt::Debug + 'static;
-
     /// Stable id used in settings and JSON (`pi`).
     fn id(&self) -> &'static str;
 
     /// Name for people (`Pi`).
     fn name(&self) -> &'static str;
 
+    /// Where the provider looks, for people, when nothing was found
+    /// (`~/.pi, ~/.omp`).
+    fn looks_in(&self) -> &'static str;
+
+    /// What the provider's dashboard tile shows besides the rows every tile
+    /// has; the host renders it without knowing the provider.
+    fn tile(&self) -> TileSpec {
+        TileSpec::default()
+    }
+
     /// Is the agent installed here? Which accounts and tools are there?
     fn detect(&self, env: &Env) -> Detection;
 
-    /// Validates one `accounts[]` entry, including its `extra` options.
+    /// Validates one `accounts[]` entry, including its `extra` options, and
+    /// returns the reader of that account.
     fn load_account(
         &self,
         config: &AccountConfig,
         ctx: &LoadContext<'_>,
-    ) -> Result<Self::Account, AccountError>;
+    ) -> Result<Box<dyn AccountReader>, AccountError>;
+}
 
-    /// The data directories this account reads that exist now: what
-    /// `openusage detect` shows next to the account.
-    fn account_dirs(&self, account: &Self::Account, env: &Env) -> Vec<PathBuf>;
+/// What the host may show of a provider without reading anything: in the
+/// views' "looked for" line and to lay out its tiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct About {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Where it looks, for people (`~/.pi, ~/.omp`).
+    pub looks_in: &'static str,
+    pub tile: TileSpec,
+}
 
-    /// Keeps what the account learnt of its files under `cache_dir`, so the
-    /// next run starts warm. Providers that learn nothing keep nothing.
-    fn save(&self, account: &Self::Account, cache_dir: &Path) -> std::io::Result<()> {
-        let _ = (account, cache_dir);
-        Ok(())
+impl About {
+    /// What `provider` says of itself.
+    pub fn of(provider: &dyn Provider) -> Self {
+        About {
+            id: provider.id(),
+            name: provider.name(),
+            looks_in: provider.looks_in(),
+            tile: provider.tile(),
+        }
     }
 
+    /// `Pi (~/.pi, ~/.omp), Codex (~/.codex)`: where each of `providers`
+    /// looks, in their order.
+    pub fn looked_for(providers: &[About]) -> String {
+        let places: Vec<String> = providers
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.looks_in))
+            .collect();
+        places.join(", ")
+    }
+}
+
+/// One account of a provider, ready to be read as often as the host asks.
+///
+/// An account keeps what it learnt between calls (so a second
+/// [`collect`](AccountReader::collect) may re-read only what changed), which
+/// is why it is shared by reference and must be `Sync`.
+pub trait AccountReader: Send + Sync + fmt::Debug {
     /// Reads the account's data. Problems with the data are reported in the
     /// snapshot's status and diagnostics, never as a panic.
-    fn collect(&self, account: &Self::Account, ctx: &CollectContext<'_>) -> Collected;
+    fn collect(&self, ctx: &CollectContext<'_>) -> Collected;
+
+    /// The data directories this account reads that exist now: what
+    /// `openusage detect` shows next to the account. None by default.
+    fn dirs(&self, env: &Env) -> Vec<PathBuf> {
+        let _ = env;
+        Vec::new()
+    }
+
+    /// Keeps what the account learnt of its data under `cache_dir`, so the
+    /// next run starts warm. Readers that learn nothing keep nothing.
+    fn save(&self, cache_dir: &Path) -> std::io::Result<()> {
+        let _ = cache_dir;
+        Ok(())
+    }
 }
 
 /// What detection found for one provider.
@@ -130,12 +241,7 @@ impl fmt::Debug for CollectContext<'_> {
 /// Collects `account` once at `now`, without progress reporting or a cache
 /// on disk: what tests and tools that drive one provider directly need.
 /// Days are UTC days.
-pub fn collect_once<P: Provider>(
-    provider: &P,
-    account: &P::Account,
-    env: &Env,
-    now: DateTime<Utc>,
-) -> Snapshot {
+pub fn collect_once(account: &dyn AccountReader, env: &Env, now: DateTime<Utc>) -> Snapshot {
     let clock = crate::clock::FixedClock(now);
     let progress = Progress::default();
     let ctx = CollectContext {
@@ -145,7 +251,7 @@ pub fn collect_once<P: Provider>(
         progress: &progress,
         cache_dir: None,
     };
-    provider.collect(account, &ctx).snapshot
+    account.collect(&ctx).snapshot
 }
 
 /// What collecting an account gives: the snapshot, and the ledger of the

@@ -4,10 +4,9 @@
 //! a provider.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::provider::{
-    AccountError, CollectContext, Collected, Detection, LoadContext, Progress, Provider,
+    About, AccountReader, CollectContext, Collected, Detection, LoadContext, Progress, Provider,
 };
 use crate::settings::{AccountConfig, Settings, SettingsError};
 use crate::zone::Zone;
@@ -16,7 +15,7 @@ use crate::{clock::Clock, env::Env};
 /// Every provider the host can show, in display order.
 #[derive(Default)]
 pub struct Registry {
-    providers: Vec<Arc<dyn ErasedProvider>>,
+    providers: Vec<Box<dyn Provider>>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -47,7 +46,7 @@ impl Source {
 pub struct Account {
     pub config: AccountConfig,
     pub source: Source,
-    collector: Box<dyn Collect>,
+    reader: Box<dyn AccountReader>,
 }
 
 impl std::fmt::Debug for Account {
@@ -62,7 +61,12 @@ impl std::fmt::Debug for Account {
 impl Account {
     /// The data directories the account reads that exist now.
     pub fn dirs(&self, env: &Env) -> Vec<PathBuf> {
-        self.collector.dirs(env)
+        self.reader.dirs(env)
+    }
+
+    /// The provider's reader of this account.
+    pub fn reader(&self) -> &dyn AccountReader {
+        &*self.reader
     }
 
     /// Reads the account's data now. An account keeps what it learnt of
@@ -77,7 +81,7 @@ impl Account {
         progress: &Progress,
         cache_dir: Option<&Path>,
     ) -> Collected {
-        self.collector.collect(&CollectContext {
+        self.reader.collect(&CollectContext {
             env,
             clock,
             zone,
@@ -88,7 +92,7 @@ impl Account {
 
     /// Saves what the account learnt of its files under `cache_dir`.
     pub fn save(&self, cache_dir: &Path) -> std::io::Result<()> {
-        self.collector.save(cache_dir)
+        self.reader.save(cache_dir)
     }
 }
 
@@ -98,9 +102,24 @@ impl Registry {
     }
 
     /// Adds a provider; the order of calls is the display order.
-    pub fn register<P: Provider>(&mut self, provider: P) -> &mut Self {
-        self.providers.push(Arc::new(Erased(Arc::new(provider))));
+    pub fn register(&mut self, provider: impl Provider) -> &mut Self {
+        self.providers.push(Box::new(provider));
         self
+    }
+
+    /// The providers, in display order.
+    pub fn providers(&self) -> impl Iterator<Item = &dyn Provider> {
+        self.providers.iter().map(|p| &**p)
+    }
+
+    /// What each provider says of itself, in display order.
+    pub fn about(&self) -> Vec<About> {
+        self.providers().map(About::of).collect()
+    }
+
+    /// The provider of id `id`.
+    pub fn provider(&self, id: &str) -> Option<&dyn Provider> {
+        self.providers().find(|p| p.id() == id)
     }
 
     /// Provider ids, in display order.
@@ -154,10 +173,6 @@ impl Registry {
         self.load_detected(AccountConfig::new(provider_id, provider_id), env)
     }
 
-    fn find(&self, id: &str) -> Option<&Arc<dyn ErasedProvider>> {
-        self.providers.iter().find(|p| p.id() == id)
-    }
-
     fn load_configured(
         &self,
         index: usize,
@@ -167,7 +182,7 @@ impl Registry {
     ) -> Result<Account, SettingsError> {
         let path = settings.path.clone().unwrap_or_default();
         let place = format!("accounts[{index}] (id {:?})", config.id);
-        let Some(provider) = self.find(&config.provider) else {
+        let Some(provider) = self.provider(&config.provider) else {
             return Err(SettingsError::Invalid {
                 path,
                 place: format!("{place}, provider"),
@@ -182,8 +197,8 @@ impl Registry {
             env,
             base_dir: settings.base_dir(),
         };
-        let collector = provider
-            .bind(config, &ctx)
+        let reader = provider
+            .load_account(config, &ctx)
             .map_err(|e| SettingsError::Invalid {
                 path,
                 place: format!("{place}, {}", e.key),
@@ -192,84 +207,24 @@ impl Registry {
         Ok(Account {
             config: config.clone(),
             source: Source::Configured,
-            collector,
+            reader,
         })
     }
 
     fn load_detected(&self, config: AccountConfig, env: &Env) -> Option<Account> {
-        let provider = self.find(&config.provider)?;
+        let provider = self.provider(&config.provider)?;
         let ctx = LoadContext {
             env,
             base_dir: None,
         };
         // A provider that cannot load what it detected itself has a bug;
         // leaving the account out is better than failing every command.
-        let collector = provider.bind(&config, &ctx).ok()?;
+        let reader = provider.load_account(&config, &ctx).ok()?;
         Some(Account {
             config,
             source: Source::Detected,
-            collector,
+            reader,
         })
-    }
-}
-
-/// The object-safe face of a [`Provider`], with its account type erased.
-trait ErasedProvider: Send + Sync {
-    fn id(&self) -> &'static str;
-    fn detect(&self, env: &Env) -> Detection;
-    fn bind(
-        &self,
-        config: &AccountConfig,
-        ctx: &LoadContext<'_>,
-    ) -> Result<Box<dyn Collect>, AccountError>;
-}
-
-trait Collect: Send + Sync {
-    fn dirs(&self, env: &Env) -> Vec<PathBuf>;
-    fn save(&self, cache_dir: &Path) -> std::io::Result<()>;
-    fn collect(&self, ctx: &CollectContext<'_>) -> Collected;
-}
-
-struct Erased<P>(Arc<P>);
-
-struct Bound<P: Provider> {
-    provider: Arc<P>,
-    account: P::Account,
-}
-
-impl<P: Provider> ErasedProvider for Erased<P> {
-    fn id(&self) -> &'static str {
-        self.0.id()
-    }
-
-    fn detect(&self, env: &Env) -> Detection {
-        self.0.detect(env)
-    }
-
-    fn bind(
-        &self,
-        config: &AccountConfig,
-        ctx: &LoadContext<'_>,
-    ) -> Result<Box<dyn Collect>, AccountError> {
-        let account = self.0.load_account(config, ctx)?;
-        Ok(Box::new(Bound {
-            provider: Arc::clone(&self.0),
-            account,
-        }))
-    }
-}
-
-impl<P: Provider> Collect for Bound<P> {
-    fn dirs(&self, env: &Env) -> Vec<PathBuf> {
-        self.provider.account_dirs(&self.account, env)
-    }
-
-    fn save(&self, cache_dir: &Path) -> std::io::Result<()> {
-        self.provider.save(&self.account, cache_dir)
-    }
-
-    fn collect(&self, ctx: &CollectContext<'_>) -> Collected {
-        self.provider.collect(&self.account, ctx)
     }
 }
 
@@ -277,19 +232,25 @@ impl<P: Provider> Collect for Bound<P> {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
+    use crate::provider::AccountError;
     use crate::snapshot::{Snapshot, Status};
 
     /// A provider that detects one account `fake` and echoes its `extra.label`.
     #[derive(Debug)]
     struct Fake;
 
+    #[derive(Debug)]
+    struct FakeAccount(String, String);
+
     impl Provider for Fake {
-        type Account = (String, String);
         fn id(&self) -> &'static str {
             "fake"
         }
         fn name(&self) -> &'static str {
             "Fake"
+        }
+        fn looks_in(&self) -> &'static str {
+            "/d"
         }
         fn detect(&self, _: &Env) -> Detection {
             Detection {
@@ -301,20 +262,29 @@ mod tests {
             &self,
             c: &AccountConfig,
             _: &LoadContext<'_>,
-        ) -> Result<(String, String), AccountError> {
+        ) -> Result<Box<dyn AccountReader>, AccountError> {
             let label = match c.extra.get("label") {
                 None => "detected".to_owned(),
                 Some(serde_json::Value::String(s)) => s.clone(),
                 Some(_) => return Err(AccountError::new("extra.label", "expected a string")),
             };
-            Ok((c.id.clone(), label))
+            Ok(Box::new(FakeAccount(c.id.clone(), label)))
         }
-        fn account_dirs(&self, _: &(String, String), _: &Env) -> Vec<PathBuf> {
+    }
+
+    impl AccountReader for FakeAccount {
+        fn dirs(&self, _: &Env) -> Vec<PathBuf> {
             vec![PathBuf::from("/d")]
         }
-        fn collect(&self, a: &(String, String), ctx: &CollectContext<'_>) -> Collected {
+        fn collect(&self, ctx: &CollectContext<'_>) -> Collected {
             let now = ctx.clock.now();
-            Collected::empty(Snapshot::new("fake", &a.0, now, Status::Ok, a.1.clone()))
+            Collected::empty(Snapshot::new(
+                "fake",
+                &self.0,
+                now,
+                Status::Ok,
+                self.1.clone(),
+            ))
         }
     }
 

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
 
-use crate::aggregate::Usage;
-use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::ledger::{Ledger, LedgerRow};
+use crate::usage::Usage;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What the rows of a report are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,8 +260,9 @@ pub fn by_session(sources: &[Source<'_>], range: Range, breakdown: bool) -> Sess
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::{Aggregator, Record, Tokens, kind};
+    use crate::aggregate::Aggregator;
     use crate::snapshot::{Snapshot, Status};
+    use crate::usage::{Record, Tokens, kind};
     use crate::zone::Zone;
 
     fn at(s: &str) -> DateTime<Utc> {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::Usage;
-use crate::ledger::ModelKey;
+use crate::keys::{DiagnosticKey, DimensionKey, MetricKey, SeriesKey, dimension};
+use crate::usage::{ModelKey, Usage};
 use crate::zone::Zone;
 
 /// Version of the JSON document printed by `openusage snapshot --json`.
@@ -69,6 +69,42 @@ impl Snapshot {
         self.zone().date(self.timestamp)
     }
 
+    /// The metric named `key`, when the snapshot has it.
+    pub fn metric(&self, key: MetricKey) -> Option<&Metric> {
+        self.metrics.get(key.as_str())
+    }
+
+    /// The metric named `key` as a count, when the snapshot has it.
+    pub fn count(&self, key: MetricKey) -> Option<u64> {
+        match self.metric(key)?.used {
+            MetricValue::Count(n) => Some(n),
+            MetricValue::Amount(_) => None,
+        }
+    }
+
+    /// Sets the metric named `key`.
+    pub fn set_metric(&mut self, key: MetricKey, metric: Metric) {
+        self.metrics.insert(key.as_str().to_owned(), metric);
+    }
+
+    /// The diagnostic named `key`, when the snapshot has it.
+    pub fn diagnostic(&self, key: DiagnosticKey) -> Option<&serde_json::Value> {
+        self.diagnostics.get(key.as_str())
+    }
+
+    /// Sets the diagnostic named `key`.
+    pub fn set_diagnostic(&mut self, key: DiagnosticKey, value: impl Into<serde_json::Value>) {
+        self.diagnostics
+            .insert(key.as_str().to_owned(), value.into());
+    }
+
+    /// The daily series named `key` (empty when the snapshot has none).
+    pub fn series(&self, key: SeriesKey) -> &[DailyPoint] {
+        self.daily_series
+            .get(key.as_str())
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The zone of [`Snapshot::timezone`] (UTC when it names none we know).
     pub fn zone(&self) -> Zone {
         Zone::from_name(&self.timezone).unwrap_or_default()
@@ -92,28 +128,73 @@ pub enum Status {
 }
 
 /// A named figure with its unit and the time window it covers.
+///
+/// Besides a plain count or amount, a metric may be an *estimate* (a cost
+/// computed from list prices rather than recorded by the agent) or a
+/// *limit* reading (how much of a quota is used, of what, until when): the
+/// optional fields are absent from the JSON when unused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
     pub used: MetricValue,
     pub unit: String,
-    /// `all-time`, `today`, `7d`, ...
+    /// `all-time`, `today`, `7d`, `5h`, ...
     pub window: String,
+    /// The figure was estimated, not recorded by the agent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub estimated: bool,
+    /// A limit the figure counts towards, in the same unit (absent when
+    /// `unit` is `percent`: the limit is then 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// When the limit's window starts again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resets_at: Option<DateTime<Utc>>,
+    /// When the agent recorded the reading (a limit reading ages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_at: Option<DateTime<Utc>>,
 }
 
 impl Metric {
-    pub fn count(used: u64, unit: &str, window: &str) -> Self {
+    fn new(used: MetricValue, unit: &str, window: &str) -> Self {
         Metric {
-            used: MetricValue::Count(used),
+            used,
             unit: unit.to_owned(),
             window: window.to_owned(),
+            estimated: false,
+            limit: None,
+            resets_at: None,
+            observed_at: None,
         }
     }
 
+    pub fn count(used: u64, unit: &str, window: &str) -> Self {
+        Metric::new(MetricValue::Count(used), unit, window)
+    }
+
     pub fn amount(used: f64, unit: &str, window: &str) -> Self {
+        Metric::new(MetricValue::Amount(used), unit, window)
+    }
+
+    /// An amount computed rather than recorded (a cost at list prices).
+    pub fn estimate(used: f64, unit: &str, window: &str) -> Self {
         Metric {
-            used: MetricValue::Amount(used),
-            unit: unit.to_owned(),
-            window: window.to_owned(),
+            estimated: true,
+            ..Metric::amount(used, unit, window)
+        }
+    }
+
+    /// A limit reading: `percent` of a quota used in `window`, as observed
+    /// at `observed_at`, starting again at `resets_at`.
+    pub fn percent_of_limit(
+        percent: f64,
+        window: &str,
+        resets_at: Option<DateTime<Utc>>,
+        observed_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        Metric {
+            resets_at,
+            observed_at,
+            ..Metric::amount(percent, "percent", window)
         }
     }
 }
@@ -166,16 +247,21 @@ pub struct ModelUsage {
 }
 
 impl ModelUsage {
+    /// The value of dimension `key`, when the record has it.
+    pub fn dimension(&self, key: DimensionKey) -> Option<&str> {
+        self.dimensions.get(key.as_str()).map(String::as_str)
+    }
+
     pub(crate) fn new(key: &ModelKey, usage: &Usage) -> Self {
         let mut dimensions = BTreeMap::new();
         if let Some(p) = &key.upstream_provider {
-            dimensions.insert("upstream_provider".to_owned(), p.clone());
+            dimensions.insert(dimension::UPSTREAM_PROVIDER.to_string(), p.clone());
         }
         if let Some(w) = &key.workspace {
-            dimensions.insert("workspace_label".to_owned(), w.clone());
+            dimensions.insert(dimension::WORKSPACE_LABEL.to_string(), w.clone());
         }
         if let Some(r) = &key.response_model {
-            dimensions.insert("response_model".to_owned(), r.clone());
+            dimensions.insert(dimension::RESPONSE_MODEL.to_string(), r.clone());
         }
         let t = &usage.tokens;
         ModelUsage {

@@ -2,12 +2,12 @@
 //! from snapshots only (`daily_series`, `model_usage`): the files are never
 //! read again.
 
-use openusage_core::aggregate::{Tokens, add_cost};
+use openusage_core::usage::{Tokens, add_cost};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
-use openusage_core::{ModelUsage, Snapshot};
+use openusage_core::{ModelUsage, SeriesKey, Snapshot, dimension, series};
 
 use crate::state::Window;
 
@@ -65,8 +65,8 @@ impl Analytics {
         let span = span(snapshots, window);
         let (tokens_per_day, sessions_per_day) = match span {
             Some((from, to)) => (
-                daily(snapshots, "tokens", from, to),
-                daily(snapshots, "sessions", from, to),
+                daily(snapshots, series::TOKENS, from, to),
+                daily(snapshots, series::SESSIONS, from, to),
             ),
             None => (Vec::new(), Vec::new()),
         };
@@ -86,11 +86,15 @@ impl Tables {
         Tables {
             models: models(snapshots),
             workspaces: group(usage(), |m| {
-                (dimension(m, "workspace_label").unwrap_or("(none)"), None)
+                (
+                    m.dimension(dimension::WORKSPACE_LABEL).unwrap_or("(none)"),
+                    None,
+                )
             }),
             upstreams: group(usage(), |m| {
                 (
-                    dimension(m, "upstream_provider").unwrap_or("(unknown)"),
+                    m.dimension(dimension::UPSTREAM_PROVIDER)
+                        .unwrap_or("(unknown)"),
                     None,
                 )
             }),
@@ -116,13 +120,9 @@ fn span(snapshots: &[Snapshot], window: Window) -> Option<(NaiveDate, NaiveDate)
 
 /// The named series summed over snapshots, one value per day from `from`
 /// to `to`.
-fn daily(snapshots: &[Snapshot], series: &str, from: NaiveDate, to: NaiveDate) -> Vec<u64> {
+fn daily(snapshots: &[Snapshot], series: SeriesKey, from: NaiveDate, to: NaiveDate) -> Vec<u64> {
     let mut by_day: HashMap<NaiveDate, u64> = HashMap::new();
-    for point in snapshots
-        .iter()
-        .filter_map(|s| s.daily_series.get(series))
-        .flatten()
-    {
+    for point in snapshots.iter().flat_map(|s| s.series(series)) {
         let day = by_day.entry(point.date).or_default();
         *day = day.saturating_add(point.value);
     }
@@ -136,13 +136,11 @@ fn daily(snapshots: &[Snapshot], series: &str, from: NaiveDate, to: NaiveDate) -
 /// largest first.
 pub fn models(snapshots: &[Snapshot]) -> Vec<Row> {
     group(snapshots.iter().flat_map(|s| &s.model_usage), |m| {
-        (m.raw_model_id.as_str(), dimension(m, "upstream_provider"))
+        (
+            m.raw_model_id.as_str(),
+            m.dimension(dimension::UPSTREAM_PROVIDER),
+        )
     })
-}
-
-/// The value of one of a row's dimensions, when it has it.
-fn dimension<'a>(m: &'a ModelUsage, key: &str) -> Option<&'a str> {
-    m.dimensions.get(key).map(String::as_str)
 }
 
 /// Rows grouped by `key` (name, provider), largest first, ties by name.

@@ -17,7 +17,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use openusage_core::{Progress, Snapshot};
+use openusage_core::{About, Progress, Snapshot};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::cursor::Show;
@@ -41,11 +41,13 @@ pub trait Source: Send + 'static {
 }
 
 /// How the live view behaves.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub page: Page,
     /// Time between automatic refreshes.
     pub refresh_every: Duration,
+    /// The registered providers (see [`App::providers`]).
+    pub providers: Vec<About>,
 }
 
 /// Why the live view ended, other than the user quitting.
@@ -146,7 +148,7 @@ fn event_loop<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
-    let mut app = App::new(options.page);
+    let mut app = App::new(options.page).with_providers(options.providers.clone());
     let mut pages = Pages::default();
     let mut stats = Stats::default();
     app.loading = Loading::Reading { files: 0 };
@@ -499,6 +501,7 @@ mod tests {
             let options = Options {
                 page,
                 refresh_every: Duration::from_secs(3600),
+                providers: Vec::new(),
             };
             let result = event_loop(&mut terminal, &collector, &rx, options, tick);
             if matches!(result, Ok(Stats { idle: true, .. })) {

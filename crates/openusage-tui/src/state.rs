@@ -1,6 +1,6 @@
 //! The state of the views and how keys change it. Nothing here draws.
 
-use openusage_core::Snapshot;
+use openusage_core::{About, Snapshot, TileSpec};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Which page is shown.
@@ -76,6 +76,9 @@ pub struct App {
     /// First body row shown, per page (the body can be taller than the screen).
     pub scroll: u16,
     pub help: bool,
+    /// The registered providers, as they describe themselves: what their
+    /// tiles show, and where they look (said when nothing was found).
+    pub providers: Vec<About>,
 }
 
 /// What the loop around the views must do after a key.
@@ -97,7 +100,23 @@ impl App {
             selected: 0,
             scroll: 0,
             help: false,
+            providers: Vec::new(),
         }
+    }
+
+    /// The same app, knowing the registered `providers`.
+    pub fn with_providers(self, providers: Vec<About>) -> Self {
+        App { providers, ..self }
+    }
+
+    /// What the tiles of `provider_id`'s accounts show (the common rows
+    /// only, for a provider the app was not told about).
+    pub fn tile_spec(&self, provider_id: &str) -> TileSpec {
+        self.providers
+            .iter()
+            .find(|p| p.id == provider_id)
+            .map(|p| p.tile)
+            .unwrap_or_default()
     }
 
     /// An app already showing `snapshots` (for `--once` and tests).

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::DateTime;
 use divan::Bencher;
 use divan::counter::BytesCount;
-use openusage_core::scan;
+use openusage_jsonl::scan;
 use pi_provider::{entry, file};
 
 fn main() {

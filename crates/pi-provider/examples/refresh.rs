@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let timed = |what: &str| {
         let start = Instant::now();
-        let snapshot = PiProvider.collect(&account, &ctx).snapshot;
+        let snapshot = account.collect(&ctx).snapshot;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         eprintln!("{what}: {ms:.1} ms ({})", snapshot.message);
         ms

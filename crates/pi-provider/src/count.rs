@@ -11,9 +11,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use openusage_core::Zone;
-use openusage_core::aggregate::{Counted, Record};
-use openusage_core::files::counting_order;
-use openusage_core::fxhash::FxHashSet;
+use openusage_core::aggregate::Counted;
+use openusage_core::usage::Record;
+use openusage_files::files::counting_order;
+use rustc_hash::FxHashSet;
 
 use crate::file::FileScan;
 use crate::turn::Key;
@@ -73,7 +74,7 @@ fn order_key(scan: &FileScan) -> (Option<DateTime<Utc>>, &Path) {
 mod tests {
     use super::*;
     use crate::file::scan_reader;
-    use openusage_core::aggregate::Tokens;
+    use openusage_core::usage::Tokens;
     use openusage_core::{MetricValue, Snapshot, Status};
     use std::path::Path;
 

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use openusage_core::json;
-use openusage_core::scan::{self, Capture};
+use openusage_jsonl::json;
+use openusage_jsonl::scan::{self, Capture};
 use serde_json::value::RawValue;
 
 use crate::turn::{self, Kind, Source, Turn};
@@ -70,7 +70,7 @@ const WORDS: [&[u8]; 9] = [
 ];
 
 /// [`WORDS`]: what a long line must hold to be examined once the header is
-/// known (see [`openusage_core::cache::Incremental::words`]).
+/// known (see [`openusage_files::cache::Incremental::words`]).
 pub fn words() -> &'static [&'static [u8]] {
     &WORDS
 }
@@ -336,7 +336,7 @@ fn model(f: &Fields<'_>) -> Option<Model> {
 mod tests {
     use super::*;
     use crate::turn::{CopyKey, Scalar, UNKNOWN_MODEL};
-    use openusage_core::aggregate::Tokens;
+    use openusage_core::usage::Tokens;
 
     fn turn_of(line: &str) -> Turn {
         match decode(line.as_bytes()) {

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use openusage_core::aggregate::Tokens;
-use openusage_core::cache::{self, Incremental};
-use openusage_core::files::Scanned;
+use openusage_core::usage::Tokens;
+use openusage_files::cache::{self, Incremental};
+use openusage_files::files::Scanned;
 
 use crate::entry::{self, Entry, Header, Model};
 use crate::turn::{Key, Kind, Turn, UNKNOWN_MODEL};
@@ -19,7 +19,7 @@ use crate::turn::{Key, Kind, Turn, UNKNOWN_MODEL};
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
     /// Canonical path; the tie-breaker when ordering files.
-    #[serde(with = "openusage_core::cache::path_bytes")]
+    #[serde(with = "openusage_files::cache::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates turns without a timestamp.
     pub mtime: DateTime<Utc>,
@@ -388,7 +388,7 @@ mod tests {
         )
     }
 
-    fn scan_with(text: &str, limits: openusage_core::lines::Limits) -> FileScan {
+    fn scan_with(text: &str, limits: openusage_jsonl::lines::Limits) -> FileScan {
         let mtime = DateTime::parse_from_rfc3339(MTIME).unwrap().to_utc();
         cache::read_all_with(
             FileScan::new(Path::new("/s/f.jsonl")),
@@ -400,7 +400,7 @@ mod tests {
     }
 
     /// Long lines from 1 KiB, skeletons held up to 1 MiB.
-    const SMALL: openusage_core::lines::Limits = openusage_core::lines::Limits {
+    const SMALL: openusage_jsonl::lines::Limits = openusage_jsonl::lines::Limits {
         gathered: 1024,
         held: 1 << 20,
         string: 4096,
@@ -548,7 +548,7 @@ mod tests {
 
 #[cfg(test)]
 mod consistency_tests {
-    use openusage_core::aggregate::Tokens;
+    use openusage_core::usage::Tokens;
 
     use super::*;
 

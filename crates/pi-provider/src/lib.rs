@@ -11,7 +11,8 @@
 //! - [`turn`]: a usage record, and its identity across copies;
 //! - [`file`](mod@file): one file into sessions and turns;
 //! - [`count`]: turns across files, copies once;
-//! - this module: the [`FileAgent`] that wires them into a provider.
+//! - this module: the [`Provider`], and the [`FileAgent`] hooks through
+//!   which `openusage-files` reads its accounts.
 
 pub mod count;
 pub mod entry;
@@ -24,7 +25,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
-use openusage_core::{Env, FileAccount, FileAgent, Root, Zone};
+use openusage_core::{
+    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, Zone,
+};
+use openusage_files::{FileAccount, FileAgent, Root};
 
 /// The Pi / Oh My Pi provider.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,7 +37,33 @@ pub struct PiProvider;
 /// A Pi account: `extra.sessions_dir` (when set, read instead of the
 /// default roots), `extra.extra_dirs` (read as well) and what it remembers
 /// of its files.
-pub type PiAccount = FileAccount<file::FileScan>;
+pub type PiAccount = FileAccount<PiProvider>;
+
+impl Provider for PiProvider {
+    fn id(&self) -> &'static str {
+        Self::ID
+    }
+
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn looks_in(&self) -> &'static str {
+        "~/.pi, ~/.omp"
+    }
+
+    fn detect(&self, env: &Env) -> Detection {
+        openusage_files::detect(self, env)
+    }
+
+    fn load_account(
+        &self,
+        config: &AccountConfig,
+        ctx: &LoadContext<'_>,
+    ) -> Result<Box<dyn AccountReader>, AccountError> {
+        Ok(Box::new(PiAccount::load(*self, config, ctx)?))
+    }
+}
 
 impl FileAgent for PiProvider {
     type Scan = file::FileScan;
@@ -43,6 +73,7 @@ impl FileAgent for PiProvider {
     const BINARY: &'static str = "pi";
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
+    const CACHE_FORMAT: u32 = 1;
 
     fn default_roots(&self, env: &Env) -> Vec<Root> {
         roots::default_roots(env)

@@ -3,7 +3,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use openusage_core::{Env, Root};
+use openusage_core::Env;
+use openusage_files::Root;
 
 /// The default roots, in this order (each is read only if it exists, and a
 /// file reachable from two of them is read once):

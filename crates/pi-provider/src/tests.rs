@@ -27,11 +27,11 @@ const HEADER: &str = r#"{"type":"session","version":3,"id":"s1","timestamp":"202
 const TURN: &str = r#"{"type":"message","id":"a1","timestamp":"2026-11-20T08:00:05.000Z","message":{"role":"assistant","content":[],"provider":"anthropic","model":"claude-sonnet-4-5","usage":{"input":1000,"output":500,"cacheRead":2000,"cacheWrite":0,"cost":{"total":0.02}},"timestamp":1795161604000}}"#;
 
 fn collect_in(env: &Env, account: &PiAccount) -> Snapshot {
-    openusage_core::collect_once(&PiProvider, account, env, now().0)
+    openusage_core::collect_once(account, env, now().0)
 }
 
 fn default_account() -> PiAccount {
-    PiAccount::new("pi", None)
+    PiAccount::new(PiProvider, "pi", None)
 }
 
 #[test]
@@ -54,7 +54,7 @@ fn detection_needs_a_sessions_directory_or_a_pi_binary() {
         )
         .unwrap();
     assert_eq!(
-        PiProvider.account_dirs(&account, &env),
+        account.dirs(&env),
         [home.path().join(".omp/agent/sessions")]
     );
 }
@@ -90,7 +90,7 @@ fn account_options_are_validated_by_name_and_type() {
     let load = |extra: serde_json::Value| {
         let mut config = AccountConfig::new("work", "pi");
         config.extra = serde_json::from_value(extra).unwrap();
-        PiProvider.load_account(&config, &ctx)
+        PiAccount::load(PiProvider, &config, &ctx)
     };
     assert_eq!(
         load(serde_json::json!({"sessions_dir": "rel/sessions"}))
@@ -205,7 +205,7 @@ fn a_configured_directory_replaces_both_roots() {
     );
     let elsewhere = home.path().join("elsewhere");
     fs::create_dir_all(&elsewhere).unwrap();
-    let account = PiAccount::new("work", Some(elsewhere));
+    let account = PiAccount::new(PiProvider, "work", Some(elsewhere));
     let snap = collect_in(&Env::new(home.path()), &account);
     assert_eq!(
         (snap.account_id.as_str(), snap.message.as_str()),

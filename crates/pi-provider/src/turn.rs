@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use openusage_core::aggregate::{Tokens, kind};
-use openusage_core::{instant, json};
+use openusage_core::usage::{Tokens, kind};
+use openusage_jsonl::{instant, json};
 use serde_json::value::RawValue;
 
 /// Model id used when an assistant turn names none.

@@ -16,10 +16,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use openusage_core::Snapshot;
+use openusage_core::{About, Snapshot};
 
 use crate::analytics::{Analytics, Tables};
 use crate::state::{App, Loading, Page, Window};
+use crate::text::clean;
 
 /// The top line: where you are and how fresh the numbers are. Parts are
 /// left out from the end rather than letting the line overflow `width`.
@@ -119,13 +120,13 @@ impl Body {
 fn build(app: &App, width: u16, tiles: Option<&Tiles>, tables: Option<&Arc<Tables>>) -> Body {
     match (app.snapshots(), app.page) {
         (None, _) => Body::Lines(loading_lines(app)),
-        (Some([]), _) => Body::Lines(no_accounts()),
+        (Some([]), _) => Body::Lines(no_accounts(app)),
         (Some(s), Page::Dashboard) => {
             let laid;
             let tiles = match tiles {
                 Some(tiles) => tiles,
                 None => {
-                    laid = Tiles::new(s, width, app.data_version());
+                    laid = Tiles::new(app, s, width);
                     &laid
                 }
             };
@@ -150,12 +151,15 @@ struct Tiles {
 }
 
 impl Tiles {
-    fn new(snapshots: &[Snapshot], width: u16, data: u64) -> Tiles {
+    fn new(app: &App, snapshots: &[Snapshot], width: u16) -> Tiles {
         let inner = tile::inner(width_of_tiles(snapshots, width));
-        let lines: Vec<_> = snapshots.iter().map(|s| tile::lines(s, inner)).collect();
+        let lines: Vec<_> = snapshots
+            .iter()
+            .map(|s| tile::lines(s, &app.tile_spec(&s.provider_id), inner))
+            .collect();
         let heights: Vec<u16> = lines.iter().map(|l| tile::height_of(l.len())).collect();
         Tiles {
-            data,
+            data: app.data_version(),
             width,
             rects: place(&heights, width),
             lines,
@@ -224,8 +228,9 @@ const MAX_BODY: u16 = 10_000;
 /// Where each tile goes in the dashboard body: as many columns of at
 /// least [`tile::MIN_WIDTH`] as fit (one on narrow terminals), rows as tall
 /// as their tallest tile.
-pub fn tile_rects(snapshots: &[Snapshot], width: u16) -> Vec<Rect> {
-    Tiles::new(snapshots, width, 0).rects
+pub fn tile_rects(app: &App, width: u16) -> Vec<Rect> {
+    let snapshots = app.snapshots().unwrap_or_default();
+    Tiles::new(app, snapshots, width).rects
 }
 
 fn text_body(lines: &[Line<'static>], width: u16) -> Buffer {
@@ -249,12 +254,16 @@ fn loading_lines(app: &App) -> Vec<Line<'static>> {
     ]
 }
 
-fn no_accounts() -> Vec<Line<'static>> {
-    vec![
-        Line::from("No accounts: no agent data was found on this machine and none is configured."),
-        Line::from("Looked for: Pi (~/.pi, ~/.omp), Codex (~/.codex), Claude Code (~/.claude)."),
-        Line::from("Run `openusage detect` to see what was found."),
-    ]
+fn no_accounts(app: &App) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(
+        "No accounts: no agent data was found on this machine and none is configured.",
+    )];
+    if !app.providers.is_empty() {
+        let places = clean(&About::looked_for(&app.providers));
+        lines.push(Line::from(format!("Looked for: {places}.")));
+    }
+    lines.push(Line::from("Run `openusage detect` to see what was found."));
+    lines
 }
 
 /// Draws the live view once (for tests; the live view keeps its [`Pages`]).
@@ -356,7 +365,7 @@ impl Pages {
                     .as_ref()
                     .is_none_or(|t| t.data != key.data || t.width != width);
                 if stale {
-                    self.tiles = Some(Tiles::new(s, width, key.data));
+                    self.tiles = Some(Tiles::new(app, s, width));
                 }
             }
             (Some(s), Page::Analytics) => {

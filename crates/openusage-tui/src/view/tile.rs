@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Duration;
-use openusage_core::{Snapshot, Status, humanize};
+use openusage_core::{MetricKey, Snapshot, Status, TileSpec, diagnostic, humanize, metric, series};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -24,8 +24,8 @@ const LABEL: usize = 12;
 const MESSAGE_LINES: usize = 6;
 
 /// The tile's height for `width` columns, borders included.
-pub fn height(snapshot: &Snapshot, width: u16) -> u16 {
-    height_of(lines(snapshot, inner(width)).len())
+pub fn height(snapshot: &Snapshot, spec: &TileSpec, width: u16) -> u16 {
+    height_of(lines(snapshot, spec, inner(width)).len())
 }
 
 /// The height of a tile of `lines` content lines, borders included.
@@ -34,10 +34,10 @@ pub fn height_of(lines: usize) -> u16 {
 }
 
 /// Draws the tile into `area`.
-pub fn render(snapshot: &Snapshot, selected: bool, area: Rect, buf: &mut Buffer) {
+pub fn render(snapshot: &Snapshot, spec: &TileSpec, selected: bool, area: Rect, buf: &mut Buffer) {
     render_lines(
         snapshot,
-        lines(snapshot, inner(area.width)),
+        lines(snapshot, spec, inner(area.width)),
         selected,
         area,
         buf,
@@ -89,8 +89,9 @@ fn status_span(status: Status) -> Span<'static> {
     Span::styled(text, Style::new().fg(color))
 }
 
-/// The tile's content lines for an inner width of `width`.
-pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
+/// The tile's content lines for an inner width of `width`: the rows every
+/// tile has, and those `spec` adds.
+pub fn lines(s: &Snapshot, spec: &TileSpec, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if s.status != Status::Ok || s.metrics.is_empty() {
         let color = if s.status == Status::Error {
@@ -108,40 +109,44 @@ pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
     if s.metrics.is_empty() {
         return out;
     }
-    let n = |name: &str| s.metrics.get(name).map_or(0, |m| m.used.as_f64() as u64);
-    let h = |name: &str| humanize::count(n(name));
+    // Every snapshot with metrics has these (the aggregator writes them).
+    let n = |key: MetricKey| s.metric(key).map_or(0, |m| m.used.as_f64() as u64);
+    let h = |key: MetricKey| humanize::count(n(key));
     out.extend(wrap(
         Some("Sessions"),
         &[
-            format!("{} all", n("total_sessions")),
-            format!("{} today", n("sessions_today")),
-            format!("{} in 7d", n("sessions_7d")),
+            format!("{} all", n(metric::TOTAL_SESSIONS)),
+            format!("{} today", n(metric::SESSIONS_TODAY)),
+            format!("{} in 7d", n(metric::SESSIONS_7D)),
         ],
         width,
         Style::new(),
     ));
     out.extend(wrap(
         Some("Tokens"),
-        &[format!("{} total", h("total_tokens"))],
+        &[format!("{} total", h(metric::TOTAL_TOKENS))],
         width,
         Style::new(),
     ));
     let mut split = vec![
-        format!("in {}", h("total_input_tokens")),
-        format!("out {}", h("total_output_tokens")),
+        format!("in {}", h(metric::TOTAL_INPUT_TOKENS)),
+        format!("out {}", h(metric::TOTAL_OUTPUT_TOKENS)),
     ];
-    // Reasoning is part of output; shown when the agent reports it (Codex).
-    if s.metrics.contains_key("total_reasoning_tokens") {
-        split.push(format!("reasoning {}", h("total_reasoning_tokens")));
+    // Sums the provider counts apart (reasoning, a part of output), when
+    // this snapshot has them.
+    for row in spec.extra_tokens {
+        if s.metric(row.metric).is_some() {
+            split.push(format!("{} {}", row.label, h(row.metric)));
+        }
     }
-    split.push(format!("cache read {}", h("total_cache_read")));
-    split.push(format!("cache write {}", h("total_cache_write")));
+    split.push(format!("cache read {}", h(metric::TOTAL_CACHE_READ)));
+    split.push(format!("cache write {}", h(metric::TOTAL_CACHE_WRITE)));
     out.extend(wrap(Some(""), &split, width, Style::new().fg(Color::Gray)));
-    if let Some(m) = s.metrics.get("total_cost_usd") {
+    if let Some(m) = s.metric(metric::TOTAL_COST_USD) {
         let mut cost = vec![format!("{} recorded", humanize::usd(m.used.as_f64()))];
         // Requests recorded at $0 with tokens used had no price: their cost
         // is unknown, and saying so keeps the total from reading as complete.
-        if let Some(u) = s.metrics.get("unpriced_requests") {
+        if let Some(u) = s.metric(metric::UNPRICED_REQUESTS) {
             let n = u.used.as_f64() as u64;
             cost.push(format!(
                 "{} unpriced",
@@ -149,7 +154,7 @@ pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
             ));
         }
         // Records that wrote no cost at all are not in the sum either.
-        if let Some(u) = s.metrics.get("uncosted_requests") {
+        if let Some(u) = s.metric(metric::UNCOSTED_REQUESTS) {
             let n = u.used.as_f64() as u64;
             cost.push(format!(
                 "{} without cost",
@@ -227,10 +232,8 @@ fn hard_wrap(line: &str, width: usize) -> Vec<String> {
 fn sparkline(s: &Snapshot, width: usize) -> Line<'static> {
     let today = s.today();
     let by_day: BTreeMap<_, _> = s
-        .daily_series
-        .get("tokens")
-        .into_iter()
-        .flatten()
+        .series(series::TOKENS)
+        .iter()
         .map(|p| (p.date, p.value))
         .collect();
     let days = (SPARK_DAYS as usize).min(width.saturating_sub(LABEL));
@@ -258,20 +261,28 @@ fn sparkline(s: &Snapshot, width: usize) -> Line<'static> {
 
 /// What the reading dropped, when it dropped anything.
 fn dropped(s: &Snapshot) -> Option<Vec<String>> {
-    let count = |key: &str| s.diagnostics.get(key).and_then(|v| v.as_u64()).unwrap_or(0);
+    let count = |key| s.diagnostic(key).and_then(|v| v.as_u64()).unwrap_or(0);
     let items: Vec<String> = [
-        ("lines_dropped", "bad line", "bad lines"),
+        (diagnostic::LINES_DROPPED, "bad line", "bad lines"),
         (
-            "files_skipped",
+            diagnostic::FILES_SKIPPED,
             "file without header",
             "files without header",
         ),
-        ("files_unreadable", "unreadable file", "unreadable files"),
-        ("dirs_unreadable", "unreadable folder", "unreadable folders"),
+        (
+            diagnostic::FILES_UNREADABLE,
+            "unreadable file",
+            "unreadable files",
+        ),
+        (
+            diagnostic::DIRS_UNREADABLE,
+            "unreadable folder",
+            "unreadable folders",
+        ),
     ]
     .iter()
-    .filter(|(key, ..)| count(key) > 0)
-    .map(|(key, one, many)| humanize::plural(count(key), one, many))
+    .filter(|(key, ..)| count(*key) > 0)
+    .map(|(key, one, many)| humanize::plural(count(*key), one, many))
     .collect();
     (!items.is_empty()).then_some(items)
 }

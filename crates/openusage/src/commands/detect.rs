@@ -1,5 +1,6 @@
 //! `openusage detect`: the tools and accounts found on this machine.
 
+use openusage_core::About;
 use serde_json::json;
 
 use super::Context;
@@ -35,7 +36,8 @@ pub fn run(ctx: &Context<'_>, as_json: bool) -> Result<String, Failure> {
     if as_json {
         return Ok(to_json(&tools, &accounts));
     }
-    Ok(to_text(&tools, &accounts))
+    let looked_for = About::looked_for(&ctx.registry.about());
+    Ok(to_text(&tools, &accounts, &looked_for))
 }
 
 struct Row {
@@ -58,7 +60,7 @@ fn to_json(tools: &[(&str, String, String)], accounts: &[Row]) -> String {
         .map_or_else(|_| format!("{doc:#}\n"), |text| text + "\n")
 }
 
-fn to_text(tools: &[(&str, String, String)], accounts: &[Row]) -> String {
+fn to_text(tools: &[(&str, String, String)], accounts: &[Row], looked_for: &str) -> String {
     let mut out = String::new();
     if tools.is_empty() {
         out.push_str("No agent tools found on PATH.\n");
@@ -74,6 +76,7 @@ fn to_text(tools: &[(&str, String, String)], accounts: &[Row]) -> String {
     out.push('\n');
     if accounts.is_empty() {
         out.push_str("No accounts: no agent data found and none configured.\n");
+        out.push_str(&format!("Looked for: {}.\n", clean(looked_for)));
         return out;
     }
     let mut rows = vec![cells(["ACCOUNT", "PROVIDER", "SOURCE", "DATA DIRECTORIES"])];

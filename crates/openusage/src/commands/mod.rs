@@ -121,7 +121,7 @@ fn context<'a>(cli: &Cli, env: &'a Env, later: &'a Later) -> Result<Context<'a>,
         false => env.cache_dir().map(|d| d.join("openusage")),
     };
     if let Some(dir) = &cache_dir {
-        openusage_core::cache::remove_abandoned(dir);
+        openusage_files::cache::remove_abandoned(dir);
     }
     Ok(Context {
         env,

@@ -3,9 +3,9 @@
 //! snapshots come from.
 
 use chrono::Weekday;
-use openusage_core::aggregate::Usage;
 use openusage_core::humanize::{self, grouped};
 use openusage_core::report::{self, Period, PeriodReport, Range, SessionReport, Source, Sums};
+use openusage_core::usage::Usage;
 use openusage_core::{Collected, SCHEMA_VERSION, Status};
 use openusage_tui::text::clean;
 use serde_json::{Map, Value, json};

@@ -27,7 +27,7 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
         let width = view.width.or(from_terminal).unwrap_or(DEFAULT_WIDTH);
         let color = stdout_is_terminal && ctx.env.var("NO_COLOR").is_none();
         return Ok(once::render(
-            &App::with_snapshots(page, snapshots),
+            &App::with_snapshots(page, snapshots).with_providers(ctx.registry.about()),
             width,
             color,
         ));
@@ -35,6 +35,7 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
     let options = Options {
         page,
         refresh_every: Duration::from_secs(ctx.settings.ui.refresh_interval_seconds),
+        providers: ctx.registry.about(),
     };
     let source = Accounts {
         accounts,

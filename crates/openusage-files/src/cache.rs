@@ -37,9 +37,11 @@ use serde::{Deserialize, Serialize};
 
 pub use disk::{path_bytes, remove_abandoned};
 
-use crate::compressed::{self, Decompressed};
-use crate::fxhash::{FxHashMap, FxHashSet, fnv1a};
-use crate::lines;
+use openusage_jsonl::compressed::{self, Decompressed};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::stable_hash::fnv1a;
+use openusage_jsonl::lines;
 
 pub mod disk;
 
@@ -409,7 +411,7 @@ fn checked_ranges(offset: u64) -> Vec<(u64, u64)> {
 /// since the walk cannot slip one in. The handle's metadata is returned
 /// too.
 fn open_transcript(path: &Path) -> io::Result<(File, Metadata)> {
-    let file = crate::open::nonblocking(path)?;
+    let file = openusage_core::open::nonblocking(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(NotTranscript::error("not a regular file"));
@@ -419,7 +421,7 @@ fn open_transcript(path: &Path) -> io::Result<(File, Metadata)> {
             "a file of the {fs} filesystem, never a transcript"
         )));
     }
-    crate::open::blocking(&file)?;
+    openusage_core::open::blocking(&file)?;
     Ok((file, meta))
 }
 
@@ -568,7 +570,7 @@ impl<S: Incremental> lines::Sink for Committed<S> {
 fn mtime(meta: &Metadata) -> DateTime<Utc> {
     meta.modified()
         .ok()
-        .and_then(crate::instant::from_system_time)
+        .and_then(openusage_jsonl::instant::from_system_time)
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 

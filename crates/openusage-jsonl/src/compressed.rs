@@ -221,12 +221,16 @@ fn bytes_in_words(n: u64) -> String {
 }
 
 /// Hand-built zstd frames, for tests: raw and RLE blocks, which any size,
-/// window and checksum can be given exactly, without an encoder.
-#[cfg(test)]
-pub(crate) mod frames {
+/// window and checksum can be given exactly, without an encoder. (Built
+/// for this crate's tests and, through the `test-frames` feature, for the
+/// tests of crates that read compressed files.)
+#[cfg(any(test, feature = "test-frames"))]
+#[doc(hidden)]
+pub mod frames {
     const MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
     /// A block of a frame.
+    #[derive(Debug)]
     pub enum Block<'a> {
         /// Stored as is.
         Raw(&'a [u8]),

@@ -29,7 +29,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{CHECKED, Entry, FORMAT, Incremental, ScanCache, Stamp};
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 /// The largest cache file read back; a larger one is ignored (and none
 /// larger is written).
@@ -177,12 +177,12 @@ fn decode<S: Incremental + DeserializeOwned>(
 /// than [`MAX_BYTES`]. Opened without blocking (a FIFO put there must not
 /// hang the run), its type and size taken from the open handle.
 fn read_limited(path: &Path) -> Option<Vec<u8>> {
-    let file = crate::open::nonblocking(path).ok()?;
+    let file = openusage_core::open::nonblocking(path).ok()?;
     let meta = file.metadata().ok()?;
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return None;
     }
-    crate::open::blocking(&file).ok()?;
+    openusage_core::open::blocking(&file).ok()?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
     // The file may grow while it is read: never past the bound.
     file.take(MAX_BYTES + 1).read_to_end(&mut bytes).ok()?;
@@ -304,7 +304,7 @@ fn is_temporary(name: &OsStr) -> bool {
 
 /// Serde for paths as their bytes (on Windows, their UTF-16 units), so that
 /// a file name that is not UTF-8 is kept like any other. For a reading's
-/// path: `#[serde(with = "openusage_core::cache::path_bytes")]`.
+/// path: `#[serde(with = "openusage_files::cache::path_bytes")]`.
 pub mod path_bytes {
     use std::ffi::{OsStr, OsString};
 

@@ -12,12 +12,13 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::aggregate::Totals;
 use crate::cache::{Incremental, NotTranscript, Outcome, ScanCache};
-use crate::humanize;
-use crate::provider::Progress;
-use crate::snapshot::{Snapshot, Status};
 use crate::walk::{self, Found, Problem, Root};
+use openusage_core::aggregate::Totals;
+use openusage_core::diagnostic;
+use openusage_core::provider::Progress;
+use openusage_core::snapshot::Snapshot;
+use openusage_core::status::{self, Places, Wording};
 
 /// How many unreadable paths the diagnostics list by name.
 const MAX_LISTED_PROBLEMS: usize = 20;
@@ -49,7 +50,7 @@ pub struct Diagnostics {
     pub dirs_unreadable: u64,
     pub lines_dropped: u64,
     /// Lines that could matter but were too long to read (a skeleton over
-    /// [`crate::lines::MAX_HELD`]): what they held is not counted, and the
+    /// [`openusage_jsonl::lines::MAX_HELD`]): what they held is not counted, and the
     /// message says the numbers may be short.
     pub lines_oversized: u64,
     /// Usage records whose four buckets were all 0.
@@ -149,49 +150,20 @@ fn read_found<S: Scanned + Incremental + Send + Sync>(
     }
 }
 
-/// The words of a provider's status messages.
-#[derive(Debug, Clone, Copy)]
-pub struct Wording {
-    /// The agent, as people name it: `Pi`.
-    pub agent: &'static str,
-    /// What its roots are called: `sessions directory`.
-    pub root: &'static str,
-}
-
 impl<S> Reading<S> {
-    /// Sets the snapshot's status and message and writes the diagnostics:
-    /// - a root that exists but cannot be read: `error`, with the reason
-    ///   (what the other roots hold is still counted);
-    /// - no root at all: `unknown`, `<agent> <root> not found`;
-    /// - nothing counted: `ok`, `No <agent> sessions recorded`;
-    /// - else `ok` with the summary of `totals`.
-    ///
-    /// When lines that could matter were too long to read, the message
-    /// says so and that the numbers may be short (the status stays).
+    /// Sets the snapshot's status and message from what the walk found and
+    /// `totals` (see [`status::describe`]), and writes the diagnostics.
     pub fn finish(&self, snapshot: &mut Snapshot, totals: &Totals, words: Wording) {
-        let Wording { agent, root } = words;
-        (snapshot.status, snapshot.message) = if let Some(bad) = self.found.roots_unreadable.first()
-        {
-            let message = format!(
-                "Cannot read {agent} {root} {}: {}",
-                bad.path.display(),
-                bad.reason
-            );
-            (Status::Error, message)
-        } else if !self.found.any_root() {
-            (Status::Unknown, format!("{agent} {root} not found"))
-        } else if totals.sessions == 0 {
-            (Status::Ok, format!("No {agent} sessions recorded"))
-        } else {
-            (Status::Ok, totals.summary())
+        let found = match self.found.roots_unreadable.first() {
+            Some(bad) => Places::Unreadable {
+                place: &bad.path,
+                reason: &bad.reason,
+            },
+            None if !self.found.any_root() => Places::Missing,
+            None => Places::Read,
         };
         let oversized = self.diagnostics.lines_oversized;
-        if oversized > 0 && snapshot.status != Status::Unknown {
-            snapshot.message.push_str(&format!(
-                "; {} too long to read: usage may be undercounted",
-                humanize::plural(oversized, "line", "lines")
-            ));
-        }
+        status::describe(snapshot, found, totals, oversized, words);
         let problems = self.problems.iter().chain(&self.found.roots_unreadable);
         write_diagnostics(snapshot, &self.diagnostics, problems);
     }
@@ -202,27 +174,26 @@ fn write_diagnostics<'a>(
     d: &Diagnostics,
     problems: impl Iterator<Item = &'a Problem>,
 ) {
-    let out = &mut snapshot.diagnostics;
     for (name, value) in [
-        ("files_read", d.files_read),
-        ("files_skipped", d.files_skipped),
-        ("files_unreadable", d.files_unreadable),
-        ("files_special", d.files_special),
-        ("dirs_unreadable", d.dirs_unreadable),
-        ("lines_dropped", d.lines_dropped),
-        ("lines_oversized", d.lines_oversized),
-        ("turns_zero", d.turns_zero),
-        ("turns_duplicate", d.turns_duplicate),
-        ("turns_counted", d.turns_counted),
+        (diagnostic::FILES_READ, d.files_read),
+        (diagnostic::FILES_SKIPPED, d.files_skipped),
+        (diagnostic::FILES_UNREADABLE, d.files_unreadable),
+        (diagnostic::FILES_SPECIAL, d.files_special),
+        (diagnostic::DIRS_UNREADABLE, d.dirs_unreadable),
+        (diagnostic::LINES_DROPPED, d.lines_dropped),
+        (diagnostic::LINES_OVERSIZED, d.lines_oversized),
+        (diagnostic::TURNS_ZERO, d.turns_zero),
+        (diagnostic::TURNS_DUPLICATE, d.turns_duplicate),
+        (diagnostic::TURNS_COUNTED, d.turns_counted),
     ] {
-        out.insert(name.to_owned(), Value::from(value));
+        snapshot.set_diagnostic(name, value);
     }
     let listed: Vec<Value> = problems
         .take(MAX_LISTED_PROBLEMS)
         .map(|p| Value::from(format!("{}: {}", p.path.display(), p.reason)))
         .collect();
     if !listed.is_empty() {
-        out.insert("unreadable".to_owned(), Value::Array(listed));
+        snapshot.set_diagnostic(diagnostic::UNREADABLE, listed);
     }
 }
 
@@ -251,6 +222,7 @@ pub fn counting_order(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use openusage_core::Status;
 
     fn at(s: &str) -> Option<DateTime<Utc>> {
         Some(DateTime::parse_from_rfc3339(s).unwrap().to_utc())
@@ -318,7 +290,7 @@ mod tests {
         let values = vec!["1"; 10_000].join(",");
         let text = format!("{{\"usage\":[{values}]}}\n{{\"other\":[{values}]}}\n{{}}\n");
         std::fs::write(dir.path().join("s.jsonl"), text).unwrap();
-        let limits = crate::lines::Limits {
+        let limits = openusage_jsonl::lines::Limits {
             gathered: 1024,
             held: 4096,
             string: 64,
@@ -331,7 +303,7 @@ mod tests {
         assert_eq!(reading.scans[0].lines, 1);
         let totals = Totals {
             sessions: 1,
-            tokens: crate::aggregate::Tokens::default(),
+            tokens: openusage_core::usage::Tokens::default(),
             cost_usd: None,
             saturated: 0,
         };

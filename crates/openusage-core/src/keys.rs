@@ -1,0 +1,111 @@
+//! The names of a snapshot's figures, as types: every producer (the
+//! aggregator, the file reader, a provider's own counters) and every
+//! consumer (the tile, analytics, reports, tests) names a figure through one
+//! of these constants, so a renamed figure is renamed everywhere at once and
+//! a misspelt one does not compile. The JSON contract names them by the
+//! strings they hold.
+
+use std::fmt;
+
+macro_rules! key_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(&'static str);
+
+        impl $name {
+            /// A key of this name; the constants below are the ones in use.
+            pub const fn new(name: &'static str) -> Self {
+                $name(name)
+            }
+
+            /// The name, as the JSON contract writes it.
+            pub const fn as_str(self) -> &'static str {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+    };
+}
+
+key_type!(
+    /// The name of a figure in a snapshot's `metrics`.
+    MetricKey
+);
+key_type!(
+    /// The name of a counter in a snapshot's `diagnostics`.
+    DiagnosticKey
+);
+key_type!(
+    /// The name of a series in a snapshot's `daily_series`.
+    SeriesKey
+);
+key_type!(
+    /// The name of a dimension of a model record (`dimensions`).
+    DimensionKey
+);
+
+/// The metrics every provider's snapshot has (when anything was counted),
+/// and those some providers add.
+pub mod metric {
+    use super::MetricKey;
+
+    pub const TOTAL_SESSIONS: MetricKey = MetricKey::new("total_sessions");
+    pub const SESSIONS_TODAY: MetricKey = MetricKey::new("sessions_today");
+    pub const SESSIONS_7D: MetricKey = MetricKey::new("sessions_7d");
+    pub const TOTAL_INPUT_TOKENS: MetricKey = MetricKey::new("total_input_tokens");
+    pub const TOTAL_OUTPUT_TOKENS: MetricKey = MetricKey::new("total_output_tokens");
+    pub const TOTAL_CACHE_READ: MetricKey = MetricKey::new("total_cache_read");
+    pub const TOTAL_CACHE_WRITE: MetricKey = MetricKey::new("total_cache_write");
+    pub const TOTAL_TOKENS: MetricKey = MetricKey::new("total_tokens");
+    /// The sum of the costs the agent recorded.
+    pub const TOTAL_COST_USD: MetricKey = MetricKey::new("total_cost_usd");
+    /// Records whose recorded cost is exactly 0 although they used tokens.
+    pub const UNPRICED_REQUESTS: MetricKey = MetricKey::new("unpriced_requests");
+    /// Records that used tokens and recorded no cost at all.
+    pub const UNCOSTED_REQUESTS: MetricKey = MetricKey::new("uncosted_requests");
+    /// Reasoning tokens, a part of output that some agents count apart.
+    pub const TOTAL_REASONING_TOKENS: MetricKey = MetricKey::new("total_reasoning_tokens");
+}
+
+/// The counters of what was read and dropped.
+pub mod diagnostic {
+    use super::DiagnosticKey;
+
+    pub const FILES_READ: DiagnosticKey = DiagnosticKey::new("files_read");
+    pub const FILES_SKIPPED: DiagnosticKey = DiagnosticKey::new("files_skipped");
+    pub const FILES_UNREADABLE: DiagnosticKey = DiagnosticKey::new("files_unreadable");
+    pub const FILES_SPECIAL: DiagnosticKey = DiagnosticKey::new("files_special");
+    pub const DIRS_UNREADABLE: DiagnosticKey = DiagnosticKey::new("dirs_unreadable");
+    pub const LINES_DROPPED: DiagnosticKey = DiagnosticKey::new("lines_dropped");
+    pub const LINES_OVERSIZED: DiagnosticKey = DiagnosticKey::new("lines_oversized");
+    pub const TURNS_ZERO: DiagnosticKey = DiagnosticKey::new("turns_zero");
+    pub const TURNS_DUPLICATE: DiagnosticKey = DiagnosticKey::new("turns_duplicate");
+    pub const TURNS_COUNTED: DiagnosticKey = DiagnosticKey::new("turns_counted");
+    /// The paths that could not be read, with the reason (at most 20).
+    pub const UNREADABLE: DiagnosticKey = DiagnosticKey::new("unreadable");
+    /// Sums that reached their bound: the figures are at least what is shown.
+    pub const SUMS_SATURATED: DiagnosticKey = DiagnosticKey::new("sums_saturated");
+}
+
+/// The daily series.
+pub mod series {
+    use super::SeriesKey;
+
+    pub const SESSIONS: SeriesKey = SeriesKey::new("sessions");
+    pub const TOKENS: SeriesKey = SeriesKey::new("tokens");
+}
+
+/// The dimensions a model record is split by, besides its model id.
+pub mod dimension {
+    use super::DimensionKey;
+
+    pub const UPSTREAM_PROVIDER: DimensionKey = DimensionKey::new("upstream_provider");
+    pub const WORKSPACE_LABEL: DimensionKey = DimensionKey::new("workspace_label");
+    pub const RESPONSE_MODEL: DimensionKey = DimensionKey::new("response_model");
+}

@@ -1,0 +1,181 @@
+//! The usage every provider counts, in the terms every report shares: the
+//! four token [`Tokens`] buckets, one counted [`Record`], the sums of a group
+//! of records ([`Usage`]), the [`kind`]s of record and the [`ModelKey`] usage
+//! is split by. The aggregator, the ledger and the snapshot all build on
+//! these and on nothing of each other's.
+
+use chrono::{DateTime, Utc};
+
+/// The four token buckets every agent reports in some form.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct Tokens {
+    pub input: u64,
+    pub output: u64,
+    pub cache_read: u64,
+    pub cache_write: u64,
+}
+
+impl Tokens {
+    /// The most a sum of one bucket holds: a quarter of `u64::MAX`, so the
+    /// four together never overflow and [`Tokens::total`] is always the
+    /// exact sum of the buckets shown beside it.
+    pub const MAX_SUM: u64 = u64::MAX / 4;
+
+    /// input + output + cache read + cache write. Exact for sums made by
+    /// [`Tokens::add`]; saturating for buckets built otherwise.
+    pub fn total(&self) -> u64 {
+        self.input
+            .saturating_add(self.output)
+            .saturating_add(self.cache_read)
+            .saturating_add(self.cache_write)
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == Tokens::default()
+    }
+
+    /// Adds `other` bucket by bucket, each sum saturating at
+    /// [`Tokens::MAX_SUM`]; true when one did.
+    pub fn add(&mut self, other: &Tokens) -> bool {
+        let mut saturated = false;
+        for (sum, part) in [
+            (&mut self.input, other.input),
+            (&mut self.output, other.output),
+            (&mut self.cache_read, other.cache_read),
+            (&mut self.cache_write, other.cache_write),
+        ] {
+            let exact = sum.checked_add(part).filter(|s| *s <= Self::MAX_SUM);
+            saturated |= exact.is_none();
+            *sum = exact.unwrap_or(Self::MAX_SUM);
+        }
+        saturated
+    }
+}
+
+/// What a group of records adds up to: tokens, how many records, how many
+/// of them were unpriced or recorded no cost, and the cost recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Usage {
+    pub tokens: Tokens,
+    pub requests: u64,
+    /// Records whose recorded cost is exactly 0 although they used tokens:
+    /// the agent had no price for the model (a local or custom model), so
+    /// their cost is unknown, not free.
+    pub unpriced: u64,
+    /// Records that used tokens and recorded no cost at all (the agent
+    /// writes none, as Codex and Claude Code, or the field is missing or
+    /// unusable): absent is not zero, so `cost_usd` does not cover them.
+    pub uncosted: u64,
+    /// Sum of the recorded costs (unpriced zeros included); `None` when no
+    /// record recorded one.
+    pub cost_usd: Option<f64>,
+}
+
+impl Usage {
+    /// Adds one record; true when a sum saturated.
+    pub(crate) fn add_record(&mut self, record: &Record<'_>) -> bool {
+        self.requests += 1;
+        self.unpriced += u64::from(record.is_unpriced());
+        self.uncosted += u64::from(record.is_uncosted());
+        let tokens = self.tokens.add(&record.tokens);
+        add_cost(&mut self.cost_usd, record.cost_usd) | tokens
+    }
+
+    /// Adds another group's sums to this one; true when a sum saturated.
+    pub fn add(&mut self, other: &Usage) -> bool {
+        self.requests += other.requests;
+        self.unpriced += other.unpriced;
+        self.uncosted += other.uncosted;
+        let tokens = self.tokens.add(&other.tokens);
+        add_cost(&mut self.cost_usd, other.cost_usd) | tokens
+    }
+}
+
+/// One counted usage record, after the provider has applied its own rules
+/// for what counts and dropped copies.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// The id of the session the record belongs to.
+    pub session: &'a str,
+    pub at: DateTime<Utc>,
+    pub model: &'a str,
+    pub upstream_provider: Option<&'a str>,
+    pub workspace: Option<&'a str>,
+    /// What kind of call the usage is of ([`kind`]).
+    pub kind: &'static str,
+    /// What the agent itself calls the operation, when a kind carries such
+    /// a name (Pi's `usage` entries: `cache_warm`, or any later name).
+    pub subkind: Option<&'a str>,
+    /// The model that answered, when the agent records it apart from the
+    /// model asked for (a router such as `openrouter/auto`).
+    pub response_model: Option<&'a str>,
+    pub tokens: Tokens,
+    /// The cost the agent recorded, when it recorded one.
+    pub cost_usd: Option<f64>,
+}
+
+impl Record<'_> {
+    /// A recorded cost of exactly 0 for a record that used tokens.
+    pub fn is_unpriced(&self) -> bool {
+        self.cost_usd == Some(0.0) && !self.tokens.is_zero()
+    }
+
+    /// No cost recorded for a record that used tokens.
+    pub fn is_uncosted(&self) -> bool {
+        self.cost_usd.is_none() && !self.tokens.is_zero()
+    }
+}
+
+/// The kinds of usage records, as snapshots and reports name them.
+pub mod kind {
+    /// A model's reply in the conversation: the one kind every agent has.
+    pub const ASSISTANT: &str = "assistant";
+    /// Model work done inside a tool call (Pi's `toolResult` usage).
+    pub const TOOL_RESULT: &str = "tool_result";
+    /// The summariser call that compacted the context.
+    pub const COMPACTION: &str = "compaction";
+    /// The summariser call that summarised an abandoned branch.
+    pub const BRANCH_SUMMARY: &str = "branch_summary";
+    /// A side call outside the conversation (Oh My Pi: titles and the like).
+    pub const MODEL_USAGE: &str = "model_usage";
+    /// Usage outside any model response (Pi's `usage` entries, such as its
+    /// cache warmer's); the agent's own name for it is the record's subkind.
+    pub const USAGE: &str = "usage";
+    /// A call to a second, stronger model made inside a reply (Claude
+    /// Code's `/advisor`, recorded as an `advisor_message` usage iteration).
+    pub const ADVISOR: &str = "advisor";
+}
+
+/// A model as usage is split by: its id, upstream provider, workspace and
+/// the model that answered (when the agent records one apart).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModelKey {
+    pub model: String,
+    pub upstream_provider: Option<String>,
+    pub workspace: Option<String>,
+    pub response_model: Option<String>,
+}
+
+impl ModelKey {
+    pub(crate) fn of(record: &Record<'_>) -> Self {
+        ModelKey {
+            model: record.model.to_owned(),
+            upstream_provider: record.upstream_provider.map(str::to_owned),
+            workspace: record.workspace.map(str::to_owned),
+            response_model: record.response_model.map(str::to_owned),
+        }
+    }
+}
+
+/// Adds a recorded cost (finite, >= 0) to a sum; true when it saturated.
+/// The sum saturates at `f64::MAX`, as token sums saturate: two costs of
+/// `1e308` would otherwise make it infinite, which a snapshot cannot show
+/// (JSON has no infinity).
+pub fn add_cost(sum: &mut Option<f64>, cost: Option<f64>) -> bool {
+    let Some(c) = cost else { return false };
+    let exact = sum.unwrap_or(0.0) + c;
+    *sum = Some(exact.min(f64::MAX));
+    !exact.is_finite()
+}

@@ -1,0 +1,282 @@
+//! A provider whose agent keeps its usage in files under a few directories
+//! composes its `impl Provider` from the pieces here: it implements
+//! [`FileAgent`] (where its files are, what one file means, how readings
+//! are counted), detects with [`detect`], and returns a [`FileAccount`] of
+//! itself from `load_account`. The account does the rest when the host
+//! collects it:
+//!
+//! 1. the cache on disk is loaded, the first time only;
+//! 2. [`read_roots`](crate::read_roots) walks the roots and reads each file
+//!    through the [`ScanCache`] (a new file's reading begins as
+//!    [`FileAgent::start`]);
+//! 3. [`FileAgent::count`] counts every reading, copies once;
+//! 4. the aggregator fills the snapshot, and the reading's counters and
+//!    the shared wording ([`openusage_core::status`]) its status, message
+//!    and diagnostics.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use openusage_core::aggregate::Counted;
+use openusage_core::env::Env;
+use openusage_core::options;
+use openusage_core::provider::{
+    AccountError, AccountReader, CollectContext, Collected, Detection, LoadContext,
+};
+use openusage_core::settings::AccountConfig;
+use openusage_core::snapshot::{Snapshot, Status};
+use openusage_core::status::Wording;
+use openusage_core::zone::Zone;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::cache::{Incremental, ScanCache};
+use crate::files::{self, Scanned};
+use crate::walk::Root;
+
+/// What a provider of files says about its agent's files; the hooks
+/// [`FileAccount`] calls, in the order its module overview gives.
+pub trait FileAgent: Send + Sync + fmt::Debug + 'static {
+    /// What reading one file yields, line by line.
+    type Scan: Scanned
+        + Incremental
+        + Serialize
+        + DeserializeOwned
+        + Send
+        + Sync
+        + fmt::Debug
+        + 'static;
+
+    /// Provider id, also the id of the account detection registers (`pi`).
+    const ID: &'static str;
+    /// Name for people (`Pi`), as status messages use it.
+    const NAME: &'static str;
+    /// The agent's binary; found on `PATH`, it makes detection register the account.
+    const BINARY: &'static str;
+    /// The account option naming the one directory to read instead of the
+    /// defaults (`sessions_dir`).
+    const DIR_OPTION: &'static str;
+    /// Options of the provider's own, besides [`FileAgent::DIR_OPTION`] and
+    /// [`EXTRA_DIRS_OPTION`]: accepted by [`FileAccount::load`], read by the
+    /// provider into the agent value it passes there.
+    const OPTIONS: &'static [&'static str] = &[];
+    /// What its roots are called in status messages (`sessions directory`).
+    const ROOT_NAME: &'static str;
+    /// The endings of the file names read below its roots, without the
+    /// leading dot. A name ending in `.zst` is decompressed as it is read
+    /// (see [`openusage_jsonl::compressed`]).
+    const ENDINGS: &'static [&'static str] = &["jsonl"];
+    /// The version of [`FileAgent::Scan`]'s shape in the cache on disk:
+    /// raise it whenever that shape changes, and readings saved by an
+    /// earlier version are read again instead of misread. (The engine's own
+    /// shapes have their version, [`crate::cache::FORMAT`].)
+    const CACHE_FORMAT: u32;
+
+    /// The directories read when the account names none, whether or not
+    /// they exist.
+    fn default_roots(&self, env: &Env) -> Vec<Root>;
+
+    /// The reading of a file before its first line.
+    fn start(&self, path: &Path) -> Self::Scan;
+
+    /// Counts the usage of every file read, copies once; `now` and `zone`
+    /// place days.
+    fn count(&self, scans: &[Arc<Self::Scan>], now: DateTime<Utc>, zone: Zone) -> Counted;
+}
+
+/// The account option listing directories read besides the others.
+pub const EXTRA_DIRS_OPTION: &str = "extra_dirs";
+
+/// The usual detection of a file agent: one account of the provider's id
+/// when any of its default roots exists or its binary is on `PATH`.
+pub fn detect<A: FileAgent>(agent: &A, env: &Env) -> Detection {
+    let roots: Vec<PathBuf> = agent
+        .default_roots(env)
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    Detection::of_agent(env, A::BINARY, A::ID, &roots)
+}
+
+/// An account of a [`FileAgent`]: its id, the directory its settings name
+/// (else the agent's default roots are read), the extra directories they
+/// add, and what it remembers of its files between collections.
+#[derive(Debug)]
+pub struct FileAccount<A: FileAgent> {
+    agent: A,
+    pub id: String,
+    /// The directory option, resolved; when set, it replaces the defaults.
+    pub dir: Option<PathBuf>,
+    /// `extra_dirs`, resolved: read as well, whichever of the above is.
+    pub extra_dirs: Vec<PathBuf>,
+    pub scans: ScanCache<A::Scan>,
+}
+
+impl<A: FileAgent> FileAccount<A> {
+    /// An account `id` reading `dir` (else the default roots).
+    pub fn new(agent: A, id: &str, dir: Option<PathBuf>) -> Self {
+        FileAccount {
+            agent,
+            id: id.to_owned(),
+            dir,
+            extra_dirs: Vec::new(),
+            scans: ScanCache::default(),
+        }
+    }
+
+    /// The account an `accounts[]` entry describes: its directory option and
+    /// `extra_dirs` resolved (relative paths against the settings file's
+    /// directory); any option but those and [`FileAgent::OPTIONS`] is an
+    /// error naming the key.
+    pub fn load(
+        agent: A,
+        config: &AccountConfig,
+        ctx: &LoadContext<'_>,
+    ) -> Result<Self, AccountError> {
+        let known: Vec<&str> = [A::DIR_OPTION, EXTRA_DIRS_OPTION]
+            .into_iter()
+            .chain(A::OPTIONS.iter().copied())
+            .collect();
+        options::only_known(config, A::ID, &known)?;
+        let dir = options::directory(config, A::DIR_OPTION, ctx)?;
+        let mut account = FileAccount::new(agent, &config.id, dir);
+        account.extra_dirs = options::directories(config, EXTRA_DIRS_OPTION, ctx)?;
+        Ok(account)
+    }
+
+    /// The configured directory, else the agent's default roots; then the
+    /// extra directories. (A file reachable from two roots is still read
+    /// once.)
+    pub fn roots(&self, env: &Env) -> Vec<Root> {
+        let mut roots = match &self.dir {
+            Some(dir) => vec![Root::tree(dir)],
+            None => self.agent.default_roots(env),
+        };
+        roots.extend(self.extra_dirs.iter().map(Root::tree));
+        roots
+    }
+
+    fn cache_file(&self, dir: &Path) -> PathBuf {
+        cache_file(dir, A::ID, &self.id)
+    }
+
+    fn cache_owner(&self) -> String {
+        cache_owner(A::ID, A::CACHE_FORMAT, &self.id)
+    }
+}
+
+impl<A: FileAgent> AccountReader for FileAccount<A> {
+    /// Reads every file under the account's roots (through its cache),
+    /// counts, and builds the snapshot with the shared metrics, status,
+    /// message and diagnostics.
+    fn collect(&self, ctx: &CollectContext<'_>) -> Collected {
+        let now = ctx.clock.now();
+        if let Some(dir) = ctx.cache_dir {
+            self.scans
+                .load_once(&self.cache_file(dir), &self.cache_owner());
+        }
+        let roots = self.roots(ctx.env);
+        let mut reading =
+            files::read_roots(&roots, A::ENDINGS, &self.scans, ctx.progress, |path| {
+                self.agent.start(path)
+            });
+        let counted = self.agent.count(&reading.scans, now, ctx.zone);
+        reading.diagnostics.turns_zero = counted.zero;
+        reading.diagnostics.turns_counted = counted.counted;
+        reading.diagnostics.turns_duplicate = counted.duplicate;
+        let totals = counted.aggregator.totals();
+        let mut snapshot = Snapshot::new(A::ID, &self.id, now, Status::Ok, "");
+        snapshot.timezone = ctx.zone.name().to_owned();
+        let ledger = counted.aggregator.fill(&mut snapshot);
+        if !snapshot.metrics.is_empty() {
+            for (key, metric) in counted.extra_metrics {
+                snapshot.set_metric(key, metric);
+            }
+        }
+        let wording = Wording {
+            agent: A::NAME,
+            root: A::ROOT_NAME,
+        };
+        reading.finish(&mut snapshot, &totals, wording);
+        for (key, value) in counted.extra_diagnostics {
+            snapshot.set_diagnostic(key, value);
+        }
+        Collected { snapshot, ledger }
+    }
+
+    fn dirs(&self, env: &Env) -> Vec<PathBuf> {
+        self.roots(env)
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| p.exists())
+            .collect()
+    }
+
+    fn save(&self, cache_dir: &Path) -> io::Result<()> {
+        self.scans
+            .save_if_changed(&self.cache_file(cache_dir), &self.cache_owner())
+    }
+}
+
+/// The longest part of an account id kept in its cache file's name.
+const NAMED: usize = 64;
+
+/// `<cache dir>/<provider>-<account>-<hash>.bin`: the account id made safe
+/// for a file name (anything but letters, digits, `.`, `-` and `_` becomes
+/// `_`) and cut to its first [`NAMED`] characters, so that any id makes a
+/// name well within every file system's limit; the hash of the whole id
+/// keeps two ids from sharing a file. (Were two to share one all the same,
+/// neither would take the other's readings: see [`cache_owner`].)
+fn cache_file(dir: &Path, provider: &str, account: &str) -> PathBuf {
+    let safe: String = account
+        .chars()
+        .take(NAMED)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let hash = crate::stable_hash::fnv1a(account.as_bytes());
+    dir.join(format!("{provider}-{safe}-{:08x}.bin", hash as u32))
+}
+
+/// Whose readings a cache file holds: they are good only for the reader
+/// that made them, in the shape of its `format`, and for the account they
+/// were made for.
+fn cache_owner(provider: &str, format: u32, account: &str) -> String {
+    format!("{provider}@{format}/{account}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_file_names_are_short_distinct_and_the_same_as_before_for_short_ids() {
+        let dir = Path::new("/c");
+        // The name earlier versions gave a short id, so their file is
+        // replaced rather than left behind.
+        assert_eq!(
+            cache_file(dir, "pi", "default"),
+            dir.join(format!(
+                "pi-default-{:08x}.bin",
+                crate::stable_hash::fnv1a(b"default") as u32
+            ))
+        );
+        let long = "é/".repeat(200);
+        let name = cache_file(dir, "pi", &long);
+        let name = name.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= 3 + NAMED + 1 + 8 + 4, "{name}");
+        assert!(name.starts_with(&format!("pi-{}-", "_".repeat(NAMED))));
+        assert_ne!(
+            cache_file(dir, "pi", &format!("{}a", "x".repeat(100))),
+            cache_file(dir, "pi", &format!("{}b", "x".repeat(100)))
+        );
+    }
+}
