@@ -1,10 +1,16 @@
-//! Rendering on ratatui's TestBackend, compared with checked-in screens.
+//! Rendering on ratatui's TestBackend, compared with checked-in screens: the
+//! `insta` snapshots in `tests/snapshots/screens__<name>.snap` (the screen is
+//! everything after the second `---` line).
 //!
 //! The input is the hand-checked Pi fixture snapshot
 //! (fixtures/pi/expected/snapshot-pi.json) with its pinned clock, so every
-//! number on these screens can be traced to fixtures/pi/EXPECTED.md. After
-//! an intended change, `OPENUSAGE_WRITE_SCREENS=1 cargo test -p openusage-tui`
-//! rewrites the files; read the diff before committing it.
+//! number on these screens can be traced to fixtures/pi/EXPECTED.md. A
+//! changed or missing screen fails the test and leaves the new one beside the
+//! old as `.snap.new` (with `CI` set, nothing is written). After an intended
+//! change, `cargo insta review` (cargo-insta) shows each diff to accept or
+//! reject; without cargo-insta, `INSTA_UPDATE=always cargo test -p
+//! openusage-tui --test screens` rewrites the snapshots in place: read the
+//! diff before committing it.
 
 // Helpers below are test code too: a failed read should fail the test loudly.
 #![allow(clippy::unwrap_used)]
@@ -37,19 +43,18 @@ fn screen(app: &mut App, width: u16) -> String {
 }
 
 fn assert_screen(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/screens")
-        .join(format!("{name}.txt"));
-    if std::env::var_os("OPENUSAGE_WRITE_SCREENS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    pretty_assertions::assert_eq!(
-        actual,
-        expected,
-        "screen {name} differs from {}",
-        path.display()
+    // insta compares screens with trailing whitespace trimmed (and, for old
+    // snapshot formats, leading newlines): the edges are checked here, so a
+    // screen that gains or loses a blank line at either end still fails.
+    assert!(
+        actual.starts_with(|c: char| !c.is_whitespace()),
+        "screen {name} starts with a blank: {actual:?}"
     );
+    assert!(
+        actual.ends_with('\n') && !actual[..actual.len() - 1].ends_with(char::is_whitespace),
+        "screen {name} does not end in exactly one newline: {actual:?}"
+    );
+    insta::assert_snapshot!(name, actual);
 }
 
 fn no_line_wider_than(text: &str, width: usize) {
