@@ -8,8 +8,10 @@
 //!
 //! The same seed and size always give byte-identical files. At the end one
 //! line of JSON says what was written (files, bytes, sessions, assistant
-//! turns, turns counted once across forks, image lines), which is what a
-//! correct tracker should report for the tree.
+//! turns, turns counted once across forks, image lines, and the tokens of
+//! each bucket, their total, the cost and the turns recorded at $0 over the
+//! turns counted once), which is what a correct tracker should report for
+//! the tree.
 
 use std::ffi::OsString;
 use std::fs;
