@@ -419,7 +419,7 @@ fn assistant(c: &mut Corpus, t: &mut Transcript, reply: &Reply) -> io::Result<()
     t.last_assistant = t.last;
     t.mark();
     c.stats.assistant_turns += 1;
-    c.stats.turns_unique += 1;
+    c.stats.count_turn(&usage, model);
     Ok(())
 }
 

@@ -8,34 +8,17 @@
 //!
 //! The same seed and size always give byte-identical files. At the end one
 //! line of JSON says what was written (files, bytes, sessions, assistant
-//! turns, turns counted once across forks, image lines), which is what a
-//! correct tracker should report for the tree.
-
-mod catalog;
-mod corpus;
-mod entries;
-mod fork;
-mod ids;
-mod json;
-mod layout;
-mod lines;
-mod mix;
-mod rng;
-mod session;
-mod sink;
-mod stats;
-#[cfg(test)]
-mod tests;
-mod text;
-mod time;
-mod usage;
+//! turns, turns counted once across forks, image lines, and the tokens of
+//! each bucket, their total, the cost and the turns recorded at $0 over the
+//! turns counted once), which is what a correct tracker should report for
+//! the tree.
 
 use std::ffi::OsString;
 use std::fs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use corpus::Config;
+use corpus_gen::{Config, generate};
 
 const USAGE: &str = "\
 usage: corpus-gen --out DIR --size SIZE [--seed N] [--force]
@@ -87,7 +70,7 @@ fn run(argv: Vec<OsString>) -> Result<(), Failure> {
     }
     let args = parse(argv)?;
     prepare(&args)?;
-    let stats = corpus::generate(&args.config).map_err(Failure::Io)?;
+    let stats = generate(&args.config).map_err(Failure::Io)?;
     println!("{}", stats.to_json());
     Ok(())
 }
@@ -155,7 +138,12 @@ fn parse_seed(text: &str) -> Result<u64, Failure> {
 /// tree neither deterministic nor the size asked for.
 fn prepare(args: &Args) -> Result<(), Failure> {
     let out = &args.config.out;
-    let io = |e: std::io::Error| Failure::Io(sink::at(out, e));
+    let io = |e: std::io::Error| {
+        Failure::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", out.display()),
+        ))
+    };
     fs::create_dir_all(out).map_err(io)?;
     let occupied = fs::read_dir(out).map_err(io)?.next().is_some();
     if occupied && !args.force {

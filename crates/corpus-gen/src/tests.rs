@@ -74,6 +74,7 @@ fn the_same_seed_and_size_give_the_same_tree() {
 fn every_line_is_json_and_the_summary_is_what_a_tracker_counts() {
     let (dir, stats) = generate(6 << 20, 3);
     let mut counted = Stats::default();
+    let mut cost_usd = 0.0;
     let mut keys = HashSet::new();
     let mut ids = HashSet::new();
     for name in files(dir.path()) {
@@ -124,6 +125,15 @@ fn every_line_is_json_and_the_summary_is_what_a_tracker_counts() {
             );
             if keys.insert(key) {
                 counted.turns_unique += 1;
+                counted.input_tokens += buckets[0];
+                counted.output_tokens += buckets[1];
+                counted.cache_read_tokens += buckets[2];
+                counted.cache_write_tokens += buckets[3];
+                let cost = usage["cost"]["total"].as_f64().unwrap();
+                cost_usd += cost;
+                if cost == 0.0 {
+                    counted.unpriced_turns += 1;
+                }
             }
         }
     }
@@ -131,6 +141,14 @@ fn every_line_is_json_and_the_summary_is_what_a_tracker_counts() {
         stats.turns_unique < stats.assistant_turns,
         "some forks copy turns"
     );
+    // The recorded costs are floats; their sum matches the exact one to
+    // within rounding, and the rest must match exactly.
+    assert!(
+        (cost_usd - stats.cost_usd()).abs() <= 1e-9 * stats.cost_usd(),
+        "cost {cost_usd} in the files, {} summed",
+        stats.cost_usd()
+    );
+    counted.cost_nano_usd = stats.cost_nano_usd;
     assert_eq!(counted, stats);
 }
 

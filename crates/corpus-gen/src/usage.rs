@@ -78,6 +78,26 @@ impl Usage {
         self.cache_write += other.cache_write;
     }
 
+    /// The cost [`Self::push_json`] records, in billionths of a dollar and
+    /// without its float rounding: each list price is a whole number of
+    /// thousandths of a dollar per million tokens.
+    pub fn cost_nano_usd(&self, model: &Model) -> u64 {
+        let buckets = [self.input, self.output, self.cache_read, self.cache_write];
+        buckets
+            .iter()
+            .zip(model.price)
+            .map(|(&tokens, price)| {
+                let milli = (price * 1000.0).round();
+                debug_assert!(
+                    (milli - price * 1000.0).abs() < 1e-6,
+                    "{} costs whole thousandths",
+                    model.id
+                );
+                tokens * milli as u64
+            })
+            .sum()
+    }
+
     /// Appends the usage object, `{"input":…,"cost":{…}}`, cost at `model`'s
     /// list price (per million tokens), summed in Pi's order.
     pub fn push_json(&self, buf: &mut Vec<u8>, model: &Model) {

@@ -1,0 +1,168 @@
+//! openusage against a generated corpus: corpus-gen writes a small Pi + Oh
+//! My Pi home (forks that copy their parent's turns, sub-agent transcripts,
+//! a local model recorded at $0) and says, from its own accounting while
+//! writing, what a correct tracker counts in it. The snapshot must say the
+//! same, without the cache, filling it, and from it warm.
+
+use std::fs;
+use std::path::Path;
+
+use corpus_gen::{Config, Stats, generate};
+use openusage_e2e::{assert_json_eq, openusage, run, tree_state};
+use serde_json::{Value, json};
+
+const NOW: &str = "2026-11-20T12:00:00Z";
+/// About 4 MB: 37 files, a few of them forks and sub-agents, in well under
+/// a second in a debug build.
+const SIZE: u64 = 4 << 20;
+const SEED: u64 = 1;
+
+/// `openusage --now NOW [flags] snapshot --json --provider pi` on `home`,
+/// its cache under `cache`; fails the test unless it exits 0.
+fn snapshot(home: &Path, cache: &Path, flags: &[&str]) -> String {
+    let (code, out, err) = run(openusage(home)
+        .env("XDG_CACHE_HOME", cache)
+        .args(["--now", NOW])
+        .args(flags)
+        .args(["snapshot", "--json", "--provider", "pi"]));
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+fn tokens(used: u64) -> Value {
+    json!({ "used": used, "unit": "tokens", "window": "all-time" })
+}
+
+/// The all-time metrics a correct tracker reports for `stats` (the
+/// windowed `sessions_today` and `sessions_7d` depend on the clock, which
+/// corpus-gen does not account for).
+fn expected_metrics(stats: &Stats) -> Value {
+    let mut metrics = json!({
+        "total_sessions": { "used": stats.sessions, "unit": "sessions", "window": "all-time" },
+        "total_input_tokens": tokens(stats.input_tokens),
+        "total_output_tokens": tokens(stats.output_tokens),
+        "total_cache_read": tokens(stats.cache_read_tokens),
+        "total_cache_write": tokens(stats.cache_write_tokens),
+        "total_tokens": tokens(stats.tokens()),
+        "total_cost_usd": { "used": stats.cost_usd(), "unit": "USD", "window": "all-time" },
+    });
+    if stats.unpriced_turns > 0 {
+        metrics["unpriced_requests"] =
+            json!({ "used": stats.unpriced_turns, "unit": "requests", "window": "all-time" });
+    }
+    metrics
+}
+
+/// Every file read, none skipped, unreadable or special, no line dropped
+/// or too long, every copy in a fork counted once.
+fn expected_diagnostics(stats: &Stats) -> Value {
+    json!({
+        "dirs_unreadable": 0,
+        "files_read": stats.files,
+        "files_skipped": 0,
+        "files_special": 0,
+        "files_unreadable": 0,
+        "lines_dropped": 0,
+        "lines_oversized": 0,
+        "turns_counted": stats.turns_unique,
+        "turns_duplicate": stats.assistant_turns - stats.turns_unique,
+        "turns_zero": 0,
+    })
+}
+
+/// All the corpus's usage is in assistant turns.
+fn expected_kinds(stats: &Stats) -> Value {
+    let mut assistant = json!({
+        "kind": "assistant",
+        "input_tokens": stats.input_tokens,
+        "output_tokens": stats.output_tokens,
+        "cache_read_tokens": stats.cache_read_tokens,
+        "cache_write_tokens": stats.cache_write_tokens,
+        "total_tokens": stats.tokens(),
+        "requests": stats.turns_unique,
+        "cost_usd": stats.cost_usd(),
+    });
+    if stats.unpriced_turns > 0 {
+        assistant["unpriced_requests"] = json!(stats.unpriced_turns);
+    }
+    json!([assistant])
+}
+
+/// Checks one snapshot document against what corpus-gen wrote.
+fn check(document: &str, stats: &Stats) {
+    let document: Value = serde_json::from_str(document).expect("snapshot JSON");
+    let snapshots = document["snapshots"].as_array().expect("snapshots");
+    assert_eq!(snapshots.len(), 1, "one Pi account: {document:#}");
+    let pi = &snapshots[0];
+    assert_eq!(pi["status"], "ok", "{pi:#}");
+
+    let mut metrics = pi["metrics"].clone();
+    let windowed = metrics.as_object_mut().expect("metrics");
+    windowed.remove("sessions_today");
+    windowed.remove("sessions_7d");
+    assert_json_eq(&metrics, &expected_metrics(stats), "metrics");
+    assert_json_eq(
+        &pi["diagnostics"],
+        &expected_diagnostics(stats),
+        "diagnostics",
+    );
+
+    assert_json_eq(
+        &pi["usage_by_kind"],
+        &expected_kinds(stats),
+        "usage_by_kind",
+    );
+
+    // The model rows split the same turns: together they are the totals.
+    let rows = pi["model_usage"].as_array().expect("model_usage");
+    let sum = |key: &str| -> u64 { rows.iter().map(|r| r[key].as_u64().expect(key)).sum() };
+    assert_eq!(sum("requests"), stats.turns_unique, "model_usage requests");
+    assert_eq!(sum("input_tokens"), stats.input_tokens);
+    assert_eq!(sum("output_tokens"), stats.output_tokens);
+    assert_eq!(sum("cache_read_tokens"), stats.cache_read_tokens);
+    assert_eq!(sum("cache_write_tokens"), stats.cache_write_tokens);
+    assert_eq!(sum("total_tokens"), stats.tokens());
+}
+
+#[test]
+fn a_generated_home_is_counted_exactly_as_corpus_gen_wrote_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let cache = tmp.path().join("cache");
+    let stats = generate(&Config {
+        out: home.clone(),
+        size: SIZE,
+        seed: SEED,
+    })
+    .expect("generate the corpus");
+
+    // The corpus holds what makes counting hard, or the test proves less
+    // than it says: forks whose copies must count once, Oh My Pi beside Pi
+    // (sub-agents included), turns recorded at $0.
+    assert!(stats.files > 10, "{stats:?}");
+    assert!(
+        stats.assistant_turns > stats.turns_unique,
+        "forks: {stats:?}"
+    );
+    assert!(stats.unpriced_turns > 0, "a local model: {stats:?}");
+    assert!(home.join(".pi/agent/sessions").is_dir());
+    assert!(home.join(".omp/agent/sessions").is_dir());
+
+    let before = tree_state(&home);
+    let cold = snapshot(&home, &cache, &["--no-cache"]);
+    check(&cold, &stats);
+    assert!(
+        !cache.join("openusage").exists(),
+        "--no-cache keeps nothing"
+    );
+
+    let fill = snapshot(&home, &cache, &[]);
+    let saved = fs::read_dir(cache.join("openusage"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert!(saved > 0, "the first run with the cache fills it");
+    let warm = snapshot(&home, &cache, &[]);
+    assert_eq!(fill, cold, "filling the cache changes nothing printed");
+    assert_eq!(warm, cold, "a warm run prints the same");
+    assert_eq!(tree_state(&home), before, "nothing is written in the home");
+}
