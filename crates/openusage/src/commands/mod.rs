@@ -2,6 +2,7 @@
 
 mod detect;
 mod report;
+mod report_json;
 mod snapshot;
 mod view;
 
