@@ -1,6 +1,6 @@
 //! `openusage snapshot`: every account's usage, as JSON or one line each.
 
-use openusage_core::{SCHEMA_VERSION, Snapshot, SnapshotReport};
+use openusage_core::{SCHEMA_VERSION, Snapshot, SnapshotReport, Status};
 
 use super::{Context, accounts_for, collect_once};
 use crate::Failure;
@@ -42,9 +42,18 @@ fn summary(snapshots: &[Snapshot]) -> String {
         vec![
             clean(&s.account_id),
             clean(&s.provider_id),
-            format!("{:?}", s.status).to_lowercase(),
+            status_word(s.status).to_owned(),
             clean(&s.message),
         ]
     }));
     table(&rows)
+}
+
+/// The status as the JSON spells it: `ok`, `unknown`, `error`.
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "ok",
+        Status::Unknown => "unknown",
+        Status::Error => "error",
+    }
 }
