@@ -12,20 +12,18 @@ use serde::Serialize;
 
 use super::report_json::{self, Document};
 use super::{Context, accounts_for, collect_once};
-use crate::Failure;
 use crate::cli::{Report, ReportBy, WeekStart};
+use crate::error::{Error, Result};
 use crate::terminal::table_aligned;
 
-pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String, Failure> {
+pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String> {
     let range = Range {
         since: args.since,
         until: args.until,
     };
     if let (Some(since), Some(until)) = (range.since, range.until) {
         if since > until {
-            return Err(Failure::Usage(format!(
-                "--since {since} is after --until {until}"
-            )));
+            return Err(Error::EmptyRange { since, until });
         }
     }
     let collected = collect_once(ctx, accounts_for(ctx, args.provider.as_deref())?);
@@ -113,7 +111,7 @@ impl Head<'_> {
     }
 
     /// The document for these `rows` and their `total`.
-    fn json<R: Serialize>(&self, rows: Vec<R>, total: &Sums) -> Result<String, Failure> {
+    fn json<R: Serialize>(&self, rows: Vec<R>, total: &Sums) -> Result<String> {
         let doc = Document {
             schema_version: SCHEMA_VERSION,
             generated_at: self.ctx.clock.now(),
@@ -127,7 +125,10 @@ impl Head<'_> {
         };
         crate::json_out::to_string_pretty(&doc)
             .map(|text| text + "\n")
-            .map_err(|e| Failure::Runtime(format!("cannot encode the report as JSON: {e}")))
+            .map_err(|source| Error::Json {
+                what: "report",
+                source,
+            })
     }
 }
 
