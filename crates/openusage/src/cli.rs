@@ -99,6 +99,24 @@ pub enum WeekStart {
     Sunday,
 }
 
+impl WeekStart {
+    /// As on the command line and in JSON: `monday`, `sunday`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeekStart::Monday => "monday",
+            WeekStart::Sunday => "sunday",
+        }
+    }
+
+    /// As in a sentence: `Monday`, `Sunday`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WeekStart::Monday => "Monday",
+            WeekStart::Sunday => "Sunday",
+        }
+    }
+}
+
 /// Options shared by the two views.
 #[derive(Debug, Args, Default)]
 pub struct View {

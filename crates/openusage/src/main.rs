@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod error;
 mod json_out;
 mod providers;
 mod terminal;
@@ -16,38 +17,22 @@ use openusage_core::Env;
 use openusage_tui::text::clean;
 
 use crate::cli::Cli;
-
-/// A failure the user can act on, with the exit code it deserves.
-#[derive(Debug, thiserror::Error)]
-pub enum Failure {
-    /// Bad flags, bad settings: exit 2.
-    #[error("{0}")]
-    Usage(String),
-    /// Something went wrong while running: exit 1.
-    #[error("{0}")]
-    Runtime(String),
-    /// A signal ended the live view (after it restored the terminal): exit
-    /// 128 + the signal's number, as a shell reports a process it killed.
-    #[error("stopped by signal {0}")]
-    Signal(i32),
-}
+use crate::error::{Error, Result};
 
 fn main() -> ExitCode {
     survive_file_size_limit();
     let cli = Cli::parse();
     let env = Env::from_process();
     let later = commands::Later::default();
-    let code = match commands::run(&cli, &env, &later) {
-        Ok(output) => print(&output),
-        Err(Failure::Signal(n)) => ExitCode::from(u8::try_from(128 + n).unwrap_or(1)),
-        Err(failure) => {
-            // Messages quote names, keys and paths from files and the
-            // command line: made inert like everything else printed.
-            eprintln!("openusage: {}", clean(&failure.to_string()));
-            match failure {
-                Failure::Usage(_) => ExitCode::from(2),
-                Failure::Runtime(_) | Failure::Signal(_) => ExitCode::from(1),
+    let code = match commands::run(&cli, &env, &later).and_then(|output| print(&output)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if !error.is_silent() {
+                // Messages quote names, keys and paths from files and the
+                // command line: made inert like everything else printed.
+                eprintln!("openusage: {}", clean(&error.to_string()));
             }
+            ExitCode::from(error.exit_code())
         }
     };
     // The cache is written once the output is out: a save that fails or is
@@ -73,27 +58,23 @@ fn survive_file_size_limit() {
 /// Output is built whole before any of it is printed, so an error never
 /// leaves half a document behind. A closed pipe (`| head`) is not an error:
 /// the reader has what it wanted, and the program ends quietly with 0. Any
-/// other failure to write (a full disk, a closed standard output) is one
-/// line on stderr and exit code 1: output that went nowhere is not success.
-fn print(output: &str) -> ExitCode {
+/// other failure to write (a full disk, a closed standard output) is an
+/// error, exit code 1: output that went nowhere is not success.
+fn print(output: &str) -> Result<()> {
     if output.is_empty() {
-        return ExitCode::SUCCESS;
+        return Ok(());
     }
     if stdout_was_closed() {
-        eprintln!("openusage: cannot write output: standard output is closed");
-        return ExitCode::from(1);
+        return Err(Error::StdoutClosed);
     }
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(output.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("openusage: cannot write output: {e}");
-            ExitCode::from(1)
-        }
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Output(e)),
     }
 }
 

@@ -4,11 +4,11 @@ use openusage_core::About;
 use serde_json::json;
 
 use super::Context;
-use crate::Failure;
+use crate::error::Result;
 use crate::terminal::table;
 use openusage_tui::text::clean;
 
-pub fn run(ctx: &Context<'_>, as_json: bool) -> Result<String, Failure> {
+pub fn run(ctx: &Context<'_>, as_json: bool) -> Result<String> {
     let tools: Vec<(&str, String, String)> = ctx
         .registry
         .detect(ctx.env)

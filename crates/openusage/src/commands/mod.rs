@@ -2,6 +2,7 @@
 
 mod detect;
 mod report;
+mod report_json;
 mod snapshot;
 mod view;
 
@@ -17,7 +18,8 @@ use openusage_tui::Page;
 use openusage_tui::text::clean;
 
 use crate::cli::{Cli, Command, View};
-use crate::{Failure, providers};
+use crate::error::{CacheNotSaved, Error, Result};
+use crate::providers;
 
 /// What every command starts from: the providers, the settings and the clock.
 pub struct Context<'a> {
@@ -52,16 +54,14 @@ impl Later {
 
 impl Context<'_> {
     /// Detected and configured accounts, merged.
-    pub fn accounts(&self) -> Result<Vec<Account>, Failure> {
-        self.registry
-            .accounts(self.env, &self.settings)
-            .map_err(|e| Failure::Usage(e.to_string()))
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        Ok(self.registry.accounts(self.env, &self.settings)?)
     }
 }
 
 /// Runs the command; what it collected is left in `later` to save once its
 /// output is printed.
-pub fn run(cli: &Cli, env: &Env, later: &Later) -> Result<String, Failure> {
+pub fn run(cli: &Cli, env: &Env, later: &Later) -> Result<String> {
     let ctx = context(cli, env, later)?;
     match &cli.command {
         Some(Command::Detect { json }) => detect::run(&ctx, *json),
@@ -77,14 +77,14 @@ pub fn run(cli: &Cli, env: &Env, later: &Later) -> Result<String, Failure> {
 
 /// The accounts to show; with `provider`, only that provider's, and its
 /// default account when it has none, so the user sees why it is empty.
-pub fn accounts_for(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Account>, Failure> {
+pub fn accounts_for(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Account>> {
     let mut accounts = ctx.accounts()?;
     if let Some(id) = provider {
         if !ctx.registry.ids().contains(&id) {
-            return Err(Failure::Usage(format!(
-                "unknown provider {id:?} (known: {})",
-                ctx.registry.ids().join(", ")
-            )));
+            return Err(Error::UnknownProvider {
+                id: id.to_owned(),
+                known: ctx.registry.ids().join(", "),
+            });
         }
         accounts.retain(|a| a.config.provider == id);
         if accounts.is_empty() {
@@ -94,10 +94,10 @@ pub fn accounts_for(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Acc
     Ok(accounts)
 }
 
-fn context<'a>(cli: &Cli, env: &'a Env, later: &'a Later) -> Result<Context<'a>, Failure> {
+fn context<'a>(cli: &Cli, env: &'a Env, later: &'a Later) -> Result<Context<'a>> {
     let path = settings::settings_path(cli.global.config.as_deref(), env);
     let settings = match &path {
-        Some(path) => settings::load(path).map_err(|e| Failure::Usage(e.to_string()))?,
+        Some(path) => settings::load(path)?,
         None => Settings::default(),
     };
     if let (Some(path), None) = (&cli.global.config, &settings.path) {
@@ -111,9 +111,7 @@ fn context<'a>(cli: &Cli, env: &'a Env, later: &'a Later) -> Result<Context<'a>,
         None => Box::new(SystemClock),
     };
     let zone = match &cli.global.timezone {
-        Some(name) => {
-            Zone::parse(name, env).map_err(|e| Failure::Usage(format!("--timezone: {e}")))?
-        }
+        Some(name) => Zone::parse(name, env)?,
         None => settings.zone(env),
     };
     let cache_dir = match cli.global.no_cache {
@@ -157,16 +155,14 @@ pub fn collect_once(ctx: &Context<'_>, accounts: Vec<Account>) -> Vec<Collected>
 /// stderr, and the other accounts are saved all the same.
 pub fn save_all(accounts: &[Account], dir: &Path) {
     for account in accounts {
-        if let Err(e) = account.save(dir) {
-            eprintln!(
-                "openusage: note: {}",
-                clean(&format!(
-                    "cannot write the cache of {} account {:?} in {}: {e}",
-                    account.config.provider,
-                    account.config.id,
-                    dir.display()
-                ))
-            );
+        if let Err(source) = account.save(dir) {
+            let note = CacheNotSaved {
+                provider: account.config.provider.clone(),
+                account: account.config.id.clone(),
+                dir: dir.to_owned(),
+                source,
+            };
+            eprintln!("openusage: note: {}", clean(&note.to_string()));
         }
     }
 }

@@ -8,23 +8,22 @@ use openusage_core::report::{self, Period, PeriodReport, Range, SessionReport, S
 use openusage_core::usage::Usage;
 use openusage_core::{Collected, SCHEMA_VERSION, Status};
 use openusage_tui::text::clean;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
+use super::report_json::{self, Document};
 use super::{Context, accounts_for, collect_once};
-use crate::Failure;
 use crate::cli::{Report, ReportBy, WeekStart};
+use crate::error::{Error, Result};
 use crate::terminal::table_aligned;
 
-pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String, Failure> {
+pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String> {
     let range = Range {
         since: args.since,
         until: args.until,
     };
     if let (Some(since), Some(until)) = (range.since, range.until) {
         if since > until {
-            return Err(Failure::Usage(format!(
-                "--since {since} is after --until {until}"
-            )));
+            return Err(Error::EmptyRange { since, until });
         }
     }
     let collected = collect_once(ctx, accounts_for(ctx, args.provider.as_deref())?);
@@ -41,14 +40,20 @@ pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String, Failure> {
         Some(period) => {
             let report = report::by_period(&sources, period, range, args.breakdown);
             match args.json {
-                true => head.json(periods_json(&report)),
+                true => head.json(
+                    report.rows.iter().map(report_json::Period::from).collect(),
+                    &report.total,
+                ),
                 false => Ok(periods_table(&head, &report)),
             }
         }
         None => {
             let report = report::by_session(&sources, range, args.breakdown);
             match args.json {
-                true => head.json(sessions_json(&report)),
+                true => head.json(
+                    report.rows.iter().map(report_json::Session::from).collect(),
+                    &report.total,
+                ),
                 false => Ok(sessions_table(&head, &report)),
             }
         }
@@ -89,7 +94,9 @@ impl Head<'_> {
     fn title(&self) -> String {
         let what = match self.args.by {
             ReportBy::Daily => "Daily usage".to_owned(),
-            ReportBy::Weekly => format!("Weekly usage (weeks start {:?})", self.args.week_start),
+            ReportBy::Weekly => {
+                format!("Weekly usage (weeks start {})", self.args.week_start.name())
+            }
             ReportBy::Monthly => "Monthly usage".to_owned(),
             ReportBy::Session => "Sessions, newest first".to_owned(),
         };
@@ -103,22 +110,25 @@ impl Head<'_> {
         title
     }
 
-    fn json(&self, body: Map<String, Value>) -> Result<String, Failure> {
-        let mut doc = Map::new();
-        doc.insert("schema_version".into(), json!(SCHEMA_VERSION));
-        doc.insert("generated_at".into(), json!(self.ctx.clock.now()));
-        doc.insert("report".into(), json!(self.name()));
-        doc.insert("timezone".into(), json!(self.ctx.zone.name()));
-        doc.insert("since".into(), json!(self.range.since));
-        doc.insert("until".into(), json!(self.range.until));
-        if self.args.by == ReportBy::Weekly {
-            let start = format!("{:?}", self.args.week_start).to_lowercase();
-            doc.insert("week_start".into(), json!(start));
-        }
-        doc.extend(body);
+    /// The document for these `rows` and their `total`.
+    fn json<R: Serialize>(&self, rows: Vec<R>, total: &Sums) -> Result<String> {
+        let doc = Document {
+            schema_version: SCHEMA_VERSION,
+            generated_at: self.ctx.clock.now(),
+            report: self.name(),
+            timezone: self.ctx.zone.name(),
+            since: self.range.since,
+            until: self.range.until,
+            week_start: (self.args.by == ReportBy::Weekly).then(|| self.args.week_start.as_str()),
+            rows,
+            total: report_json::Total::from(total),
+        };
         crate::json_out::to_string_pretty(&doc)
             .map(|text| text + "\n")
-            .map_err(|e| Failure::Runtime(format!("cannot encode the report as JSON: {e}")))
+            .map_err(|source| Error::Json {
+                what: "report",
+                source,
+            })
     }
 }
 
@@ -283,86 +293,4 @@ fn notes(collected: &[Collected], json: bool) -> String {
         out.insert(0, '\n');
     }
     out
-}
-
-fn usage_json(usage: &Usage) -> Map<String, Value> {
-    let t = &usage.tokens;
-    let mut m = Map::new();
-    m.insert("requests".into(), json!(usage.requests));
-    m.insert("input_tokens".into(), json!(t.input));
-    m.insert("output_tokens".into(), json!(t.output));
-    m.insert("cache_read_tokens".into(), json!(t.cache_read));
-    m.insert("cache_write_tokens".into(), json!(t.cache_write));
-    m.insert("total_tokens".into(), json!(t.total()));
-    if let Some(cost) = usage.cost_usd {
-        m.insert("cost_usd".into(), json!(cost));
-    }
-    if usage.unpriced > 0 {
-        m.insert("unpriced_requests".into(), json!(usage.unpriced));
-    }
-    if usage.uncosted > 0 {
-        m.insert("uncosted_requests".into(), json!(usage.uncosted));
-    }
-    m
-}
-
-/// Sessions, usage and (with a breakdown) the models.
-fn sums_json(sums: &Sums) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("sessions".into(), json!(sums.sessions));
-    m.extend(usage_json(&sums.usage));
-    if !sums.models.is_empty() {
-        let models: Vec<Value> = sums
-            .models
-            .iter()
-            .map(|(name, usage)| {
-                let mut m = Map::new();
-                m.insert("model".into(), json!(name.model));
-                if let Some(p) = &name.upstream_provider {
-                    m.insert("upstream_provider".into(), json!(p));
-                }
-                m.extend(usage_json(usage));
-                Value::Object(m)
-            })
-            .collect();
-        m.insert("models".into(), Value::Array(models));
-    }
-    m
-}
-
-/// `rows`, each with what `row` says of it, and the `total`.
-fn body<R>(rows: &[R], total: &Sums, row: impl Fn(&R) -> Map<String, Value>) -> Map<String, Value> {
-    let rows = rows.iter().map(|r| Value::Object(row(r))).collect();
-    let mut body = Map::new();
-    body.insert("rows".into(), Value::Array(rows));
-    body.insert("total".into(), Value::Object(sums_json(total)));
-    body
-}
-
-fn periods_json(report: &PeriodReport) -> Map<String, Value> {
-    body(&report.rows, &report.total, |row| {
-        let mut m = Map::new();
-        m.insert("period".into(), json!(row.label));
-        m.insert("start".into(), json!(row.start));
-        m.extend(sums_json(&row.sums));
-        m
-    })
-}
-
-fn sessions_json(report: &SessionReport) -> Map<String, Value> {
-    body(&report.rows, &report.total, |row| {
-        let mut m = Map::new();
-        m.insert("provider_id".into(), json!(row.provider_id));
-        m.insert("account_id".into(), json!(row.account_id));
-        m.insert("session_id".into(), json!(row.session_id));
-        if let Some(w) = &row.workspace {
-            m.insert("workspace_label".into(), json!(w));
-        }
-        m.insert("first_activity".into(), json!(row.first));
-        m.insert("last_activity".into(), json!(row.last));
-        let mut sums = sums_json(&row.sums);
-        sums.remove("sessions");
-        m.extend(sums);
-        m
-    })
 }

@@ -1,13 +1,13 @@
 //! `openusage snapshot`: every account's usage, as JSON or one line each.
 
-use openusage_core::{SCHEMA_VERSION, Snapshot, SnapshotReport};
+use openusage_core::{SCHEMA_VERSION, Snapshot, SnapshotReport, Status};
 
 use super::{Context, accounts_for, collect_once};
-use crate::Failure;
+use crate::error::{Error, Result};
 use crate::terminal::table;
 use openusage_tui::text::clean;
 
-pub fn run(ctx: &Context<'_>, as_json: bool, provider: Option<&str>) -> Result<String, Failure> {
+pub fn run(ctx: &Context<'_>, as_json: bool, provider: Option<&str>) -> Result<String> {
     let snapshots = collect(ctx, provider)?;
     if as_json {
         let report = SnapshotReport {
@@ -15,14 +15,16 @@ pub fn run(ctx: &Context<'_>, as_json: bool, provider: Option<&str>) -> Result<S
             generated_at: ctx.clock.now(),
             snapshots,
         };
-        let text = crate::json_out::to_string_pretty(&report)
-            .map_err(|e| Failure::Runtime(format!("cannot encode the snapshot as JSON: {e}")))?;
+        let text = crate::json_out::to_string_pretty(&report).map_err(|source| Error::Json {
+            what: "snapshot",
+            source,
+        })?;
         return Ok(text + "\n");
     }
     Ok(summary(&snapshots))
 }
 
-fn collect(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Snapshot>, Failure> {
+fn collect(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Snapshot>> {
     let collected = collect_once(ctx, accounts_for(ctx, provider)?);
     Ok(collected.into_iter().map(|c| c.snapshot).collect())
 }
@@ -42,9 +44,18 @@ fn summary(snapshots: &[Snapshot]) -> String {
         vec![
             clean(&s.account_id),
             clean(&s.provider_id),
-            format!("{:?}", s.status).to_lowercase(),
+            status_word(s.status).to_owned(),
             clean(&s.message),
         ]
     }));
     table(&rows)
+}
+
+/// The status as the JSON spells it: `ok`, `unknown`, `error`.
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "ok",
+        Status::Unknown => "unknown",
+        Status::Error => "error",
+    }
 }

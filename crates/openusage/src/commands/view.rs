@@ -9,13 +9,13 @@ use openusage_core::{Account, Clock, Env, Progress, Snapshot, Zone};
 use openusage_tui::{App, Options, Page, Source, live, once};
 
 use super::{Context, accounts_for, collect_once, save_all};
-use crate::Failure;
 use crate::cli::View;
+use crate::error::Result;
 
 /// Width of `--once` output when neither `--width` nor a terminal says.
 const DEFAULT_WIDTH: u16 = 100;
 
-pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure> {
+pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String> {
     let accounts = accounts_for(&ctx, view.provider.as_deref())?;
     let stdout_is_terminal = std::io::stdout().is_terminal();
     if view.once || !stdout_is_terminal {
@@ -44,10 +44,7 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String, Failure>
         zone: ctx.zone,
         cache_dir: ctx.cache_dir,
     };
-    live::run(source, options).map_err(|e| match e {
-        live::Error::Signal(n) => Failure::Signal(n),
-        e => Failure::Runtime(e.to_string()),
-    })?;
+    live::run(source, options)?;
     Ok(String::new())
 }
 
