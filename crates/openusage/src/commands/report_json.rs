@@ -6,8 +6,8 @@
 //! recorded, no unpriced or uncosted request, no workspace, no breakdown.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use openusage_core::aggregate::Usage;
 use openusage_core::report::{PeriodRow, SessionRow, Sums};
+use openusage_core::usage::Usage;
 use serde::Serialize;
 
 /// The whole document: what the report is, its rows and their total.
@@ -169,8 +169,8 @@ fn is_zero(n: &u64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use openusage_core::aggregate::Tokens;
     use openusage_core::report::ModelName;
+    use openusage_core::usage::Tokens;
     use serde_json::json;
 
     use super::*;
