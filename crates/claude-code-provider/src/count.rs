@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use openusage_core::Zone;
 use openusage_core::aggregate::Counted;
 use openusage_core::usage::{Record, Tokens, kind};
-use openusage_files::files::counting_order;
+use openusage_files::counting_order;
 use rustc_hash::FxHashMap;
 
 use crate::entry::{AdvisorUsage, RequestKey, UNKNOWN_MODEL};

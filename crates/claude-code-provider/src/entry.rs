@@ -68,8 +68,8 @@ pub enum RequestKey {
 /// record). Advisor iterations are inside assistant records.
 const WORDS: [&[u8]; 2] = [b"assistant", b"progress"];
 
-/// [`WORDS`]: what a long line must hold to be examined once the file's
-/// start is known (see [`openusage_files::cache::Incremental::words`]).
+/// `WORDS`: what a long line must hold to be examined once the file's
+/// start is known (see [`openusage_files::Incremental::words`]).
 pub fn words() -> &'static [&'static [u8]] {
     &WORDS
 }

@@ -4,8 +4,8 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use openusage_files::cache::{self, Incremental};
-use openusage_files::files::Scanned;
+use openusage_files::Scanned;
+use openusage_files::{self as cache, Incremental};
 
 use crate::entry::{self, Entry, UsageLine};
 
@@ -14,7 +14,7 @@ use crate::entry::{self, Entry, UsageLine};
 /// transcript that grew is read on from where its last reading stopped.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
-    #[serde(with = "openusage_files::cache::path_bytes")]
+    #[serde(with = "openusage_files::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates records without a timestamp.
     pub mtime: DateTime<Utc>,

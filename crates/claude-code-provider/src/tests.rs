@@ -524,7 +524,7 @@ const SMALL: openusage_jsonl::lines::Limits = openusage_jsonl::lines::Limits {
 };
 
 fn scan_with(lines: &[String], limits: openusage_jsonl::lines::Limits) -> file::FileScan {
-    openusage_files::cache::read_all_with(
+    openusage_files::read_all_with(
         file::FileScan::new(Path::new("/p/s.jsonl")),
         lines.join("\n").as_bytes(),
         DateTime::UNIX_EPOCH,

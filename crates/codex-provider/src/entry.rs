@@ -65,8 +65,8 @@ pub struct Line {
 /// string (the 2025 meta line its `id` key).
 const WORDS: [&[u8]; 4] = [b"token_count", b"session_meta", b"turn_context", b"id"];
 
-/// [`WORDS`]: what a long line must hold to be examined once the file's
-/// start is known (see [`openusage_files::cache::Incremental::words`]).
+/// `WORDS`: what a long line must hold to be examined once the file's
+/// start is known (see [`openusage_files::Incremental::words`]).
 pub fn words() -> &'static [&'static [u8]] {
     &WORDS
 }

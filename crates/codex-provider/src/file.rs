@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use openusage_core::usage::Tokens;
-use openusage_files::cache::{self, Incremental};
-use openusage_files::files::Scanned;
+use openusage_files::Scanned;
+use openusage_files::{self as cache, Incremental};
 use rustc_hash::FxHashSet;
 
 use crate::entry::{self, Entry, Totals};
@@ -20,7 +20,7 @@ pub const UNKNOWN_MODEL: &str = "unknown";
 /// from where its last reading stopped.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
-    #[serde(with = "openusage_files::cache::path_bytes")]
+    #[serde(with = "openusage_files::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates events without a timestamp.
     pub mtime: DateTime<Utc>,

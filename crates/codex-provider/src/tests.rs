@@ -692,7 +692,7 @@ fn events_before_the_first_model_take_the_next_one_named() {
 
 #[test]
 fn a_reading_resumed_from_the_cache_equals_a_fresh_one() {
-    use openusage_files::cache::ScanCache;
+    use openusage_files::ScanCache;
     let lines = [
         meta("s1", "2026-11-20T09:00:00.000Z"),
         event(T1, [1000, 0, 100, 0, 1100], Some([1000, 0, 100, 0, 1100])),
@@ -777,7 +777,7 @@ fn multi_megabyte_lines_around_token_counts_change_nothing_and_one_too_long_to_h
         count_event(T2, 2500, 2000, 300, 90),
     ];
     let read = |limits| {
-        openusage_files::cache::read_all_with(
+        openusage_files::read_all_with(
             file::FileScan::new(Path::new("/s/a.jsonl")),
             lines.join("\n").as_bytes(),
             DateTime::UNIX_EPOCH,
@@ -800,7 +800,7 @@ fn multi_megabyte_lines_around_token_counts_change_nothing_and_one_too_long_to_h
     );
     let mut more = lines.to_vec();
     more.push(huge);
-    let s = openusage_files::cache::read_all_with(
+    let s = openusage_files::read_all_with(
         file::FileScan::new(Path::new("/s/a.jsonl")),
         more.join("\n").as_bytes(),
         DateTime::UNIX_EPOCH,

@@ -12,12 +12,12 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use openusage_core::Zone;
 use openusage_core::aggregate::Counted;
 use openusage_core::ledger::Ledger;
 use openusage_core::report::{self, Period, Range, Source};
 use openusage_core::snapshot::{MetricValue, Snapshot, Status};
-use openusage_files::cache::Incremental;
+use openusage_core::{Zone, metric, series};
+use openusage_files::Incremental;
 use openusage_jsonl::lines::Limits;
 
 /// Every line read as a long one (streamed, searched for its reader's
@@ -32,7 +32,7 @@ const STREAMED: Limits = Limits {
 
 /// `data` read as every line streamed (see [`STREAMED`]).
 fn streamed<S: Incremental>(start: S, data: &[u8]) -> S {
-    let read = openusage_files::cache::read_all_with(start, data, now(), STREAMED);
+    let read = openusage_files::read_all_with(start, data, now(), STREAMED);
     read.unwrap_or_else(|e| panic!("reading from memory failed: {e}"))
 }
 
@@ -131,36 +131,34 @@ fn check(counted: Counted, lines: u64) {
     let records = counted.counted;
     let mut snapshot = Snapshot::new("p", "a", now(), Status::Ok, "");
     let ledger = counted.aggregator.fill(&mut snapshot);
-    let metric = |name: &str| snapshot.metrics.get(name).map(|m| m.used);
-    let count = |name: &str| match metric(name) {
-        Some(MetricValue::Count(n)) => n,
-        _ => 0,
-    };
-    let total = count("total_tokens");
+    let count = |key| snapshot.count(key).unwrap_or(0);
+    let total = count(metric::TOTAL_TOKENS);
     let parts = [
-        "total_input_tokens",
-        "total_output_tokens",
-        "total_cache_read",
-        "total_cache_write",
+        metric::TOTAL_INPUT_TOKENS,
+        metric::TOTAL_OUTPUT_TOKENS,
+        metric::TOTAL_CACHE_READ,
+        metric::TOTAL_CACHE_WRITE,
     ];
-    let sum = parts.iter().fold(0u64, |s, p| s.saturating_add(count(p)));
+    let sum = parts.iter().fold(0u64, |s, p| s.saturating_add(count(*p)));
     assert_eq!(total, sum, "total is not the sum of the buckets");
-    if let Some(MetricValue::Amount(cost)) = metric("total_cost_usd") {
+    let cost = snapshot.metric(metric::TOTAL_COST_USD).map(|m| m.used);
+    if let Some(MetricValue::Amount(cost)) = cost {
         assert!(cost.is_finite() && cost >= 0.0, "cost {cost}");
     }
     let requests: u64 = snapshot.model_usage.iter().map(|m| m.requests).sum();
     assert_eq!(requests, records, "model rows do not add up to the records");
     let by_kind: u64 = snapshot.usage_by_kind.iter().map(|k| k.requests).sum();
     assert_eq!(by_kind, records, "kinds do not add up to the records");
-    let daily = snapshot.daily_series.get("tokens").into_iter().flatten();
+    let daily = snapshot.series(series::TOKENS).iter();
     let daily_total = daily.fold(0u64, |s, p| s.saturating_add(p.value));
     assert_eq!(
         daily_total, total,
         "daily tokens do not add up to the total"
     );
-    assert!(count("sessions_today") <= count("total_sessions"));
-    assert!(count("sessions_7d") <= count("total_sessions"));
-    check_report(&ledger, total, records, count("total_sessions"));
+    let sessions = count(metric::TOTAL_SESSIONS);
+    assert!(count(metric::SESSIONS_TODAY) <= sessions);
+    assert!(count(metric::SESSIONS_7D) <= sessions);
+    check_report(&ledger, total, records, sessions);
 }
 
 fn check_report(ledger: &Ledger, total: u64, records: u64, sessions: u64) {

@@ -1,5 +1,7 @@
 //! The time seam: providers ask a [`Clock`], never the system, what "now" is.
 
+#![deny(missing_docs)]
+
 use chrono::{DateTime, Utc};
 
 /// Where "now" comes from. `--now` pins it; tests always pin it.

@@ -1,6 +1,8 @@
 //! The process environment as a value, so that nothing reads the real home,
 //! variables or `PATH` behind a test's back.
 
+#![deny(missing_docs)]
+
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

@@ -5,8 +5,12 @@
 //! a misspelt one does not compile. The JSON contract names them by the
 //! strings they hold.
 
+#![deny(missing_docs)]
+
 use std::fmt;
 
+/// Defines a key type: a name the JSON contract uses, wrapped so that keys
+/// of one kind cannot be passed where another kind is meant.
 macro_rules! key_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -55,13 +59,21 @@ key_type!(
 pub mod metric {
     use super::MetricKey;
 
+    /// Sessions with at least one counted record, all time.
     pub const TOTAL_SESSIONS: MetricKey = MetricKey::new("total_sessions");
+    /// Sessions with a record today (in the snapshot's zone).
     pub const SESSIONS_TODAY: MetricKey = MetricKey::new("sessions_today");
+    /// Sessions with a record in the last 7 days.
     pub const SESSIONS_7D: MetricKey = MetricKey::new("sessions_7d");
+    /// Input tokens (not read from or written to a cache), all time.
     pub const TOTAL_INPUT_TOKENS: MetricKey = MetricKey::new("total_input_tokens");
+    /// Output tokens, all time.
     pub const TOTAL_OUTPUT_TOKENS: MetricKey = MetricKey::new("total_output_tokens");
+    /// Tokens read from a prompt cache, all time.
     pub const TOTAL_CACHE_READ: MetricKey = MetricKey::new("total_cache_read");
+    /// Tokens written to a prompt cache, all time.
     pub const TOTAL_CACHE_WRITE: MetricKey = MetricKey::new("total_cache_write");
+    /// The four buckets' sum, all time.
     pub const TOTAL_TOKENS: MetricKey = MetricKey::new("total_tokens");
     /// The sum of the costs the agent recorded.
     pub const TOTAL_COST_USD: MetricKey = MetricKey::new("total_cost_usd");
@@ -77,15 +89,25 @@ pub mod metric {
 pub mod diagnostic {
     use super::DiagnosticKey;
 
+    /// Files read to the end (skipped ones included).
     pub const FILES_READ: DiagnosticKey = DiagnosticKey::new("files_read");
+    /// Files read that are not transcripts (no header).
     pub const FILES_SKIPPED: DiagnosticKey = DiagnosticKey::new("files_skipped");
+    /// Files that could not be opened or read to the end.
     pub const FILES_UNREADABLE: DiagnosticKey = DiagnosticKey::new("files_unreadable");
+    /// Entries named like transcripts that are no regular files: never read.
     pub const FILES_SPECIAL: DiagnosticKey = DiagnosticKey::new("files_special");
+    /// Directories that could not be listed.
     pub const DIRS_UNREADABLE: DiagnosticKey = DiagnosticKey::new("dirs_unreadable");
+    /// Lines that are not JSON objects.
     pub const LINES_DROPPED: DiagnosticKey = DiagnosticKey::new("lines_dropped");
+    /// Lines that could matter but were too long to read.
     pub const LINES_OVERSIZED: DiagnosticKey = DiagnosticKey::new("lines_oversized");
+    /// Usage records whose four buckets were all 0.
     pub const TURNS_ZERO: DiagnosticKey = DiagnosticKey::new("turns_zero");
+    /// Copies of a usage record already counted.
     pub const TURNS_DUPLICATE: DiagnosticKey = DiagnosticKey::new("turns_duplicate");
+    /// Usage records counted.
     pub const TURNS_COUNTED: DiagnosticKey = DiagnosticKey::new("turns_counted");
     /// The paths that could not be read, with the reason (at most 20).
     pub const UNREADABLE: DiagnosticKey = DiagnosticKey::new("unreadable");
@@ -97,7 +119,9 @@ pub mod diagnostic {
 pub mod series {
     use super::SeriesKey;
 
+    /// Sessions with a record, per day.
     pub const SESSIONS: SeriesKey = SeriesKey::new("sessions");
+    /// Tokens, per day.
     pub const TOKENS: SeriesKey = SeriesKey::new("tokens");
 }
 
@@ -105,7 +129,10 @@ pub mod series {
 pub mod dimension {
     use super::DimensionKey;
 
+    /// The provider that served the model (`anthropic`), as the agent recorded it.
     pub const UPSTREAM_PROVIDER: DimensionKey = DimensionKey::new("upstream_provider");
+    /// The project the session ran in, shortened for people.
     pub const WORKSPACE_LABEL: DimensionKey = DimensionKey::new("workspace_label");
+    /// The model that answered, when the agent records it apart from the model asked for.
     pub const RESPONSE_MODEL: DimensionKey = DimensionKey::new("response_model");
 }

@@ -2,14 +2,19 @@
 //!
 //! **The plugin API**, through which the host drives providers it never
 //! names:
-//! - [`provider`]: the [`Provider`] trait (detect, load account config,
-//!   collect snapshot) and its small value types;
-//! - [`registry`]: the providers the host knows and the merge of detected and
-//!   configured accounts;
+//! - [`Provider`]: one agent (detect, describe, load an account) and
+//!   [`AccountReader`]: one of its accounts (collect, save); the call order
+//!   and a whole provider are in [`Provider`]'s documentation;
+//! - [`Registry`]: the providers the host knows and the merge of detected
+//!   and configured [`Account`]s;
 //! - [`settings`]: the settings file, and [`options`]: an account's `extra`;
-//! - [`env`](mod@env), [`clock`] and [`open`]: the seams through which
-//!   providers see the machine, the time and the files, so tests never touch
-//!   the real ones.
+//! - [`Env`], [`Clock`] and [`open`]: the seams through which providers see
+//!   the machine, the time and the files, so tests never touch the real
+//!   ones;
+//! - [`keys`]: the names of metrics, diagnostics, series and dimensions, as
+//!   types every producer and consumer shares; [`TileSpec`]: what a
+//!   provider's tile shows, declared by the provider; [`status`]: the status
+//!   and message wording every provider shares.
 //!
 //! **The usage model**, which every provider fills the same way:
 //! - [`usage`]: tokens, one counted record, sums and kinds of records;
@@ -17,32 +22,28 @@
 //! - [`snapshot`]: the types that serialise to the JSON contract;
 //! - [`ledger`] and [`report`]: what was counted, by session, day and model,
 //!   and the daily, weekly, monthly and session reports made from it;
-//! - [`keys`]: the names of metrics, diagnostics, series and dimensions,
-//!   as types every producer and consumer shares;
-//! - [`status`]: the status and message wording every provider shares;
-//! - [`tile`]: what a provider's tile shows, declared by the provider;
 //! - [`zone`]: where days start; [`humanize`]: numbers for people.
 //!
 //! Reading files is not here: `openusage-files` finds and reads an account's
 //! files incrementally, `openusage-jsonl` reads their lines.
 
 pub mod aggregate;
-pub mod clock;
-pub mod env;
+mod clock;
+mod env;
 pub mod humanize;
 pub mod keys;
 pub mod ledger;
 pub mod open;
 pub mod options;
-pub mod provider;
-pub mod registry;
+mod provider;
+mod registry;
 pub mod report;
 pub mod settings;
 pub mod snapshot;
 pub mod status;
-pub mod tile;
+mod tile;
 pub mod usage;
-pub mod workspace;
+mod workspace;
 pub mod zone;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -6,6 +6,8 @@
 //! its cache, the settings) is opened with [`nonblocking`], and its type is
 //! then asked of the open handle, never of the path.
 
+#![deny(missing_docs)]
+
 use std::fs::File;
 use std::io;
 use std::path::Path;

@@ -1,5 +1,7 @@
 //! Reading an account's `extra` options: typed, each error naming its key.
 
+#![deny(missing_docs)]
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;

@@ -1,5 +1,7 @@
 //! The contract between the host and one agent's reader.
 
+#![deny(missing_docs)]
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -113,10 +115,13 @@ pub trait Provider: Send + Sync + 'static {
 /// views' "looked for" line and to lay out its tiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct About {
+    /// The provider's id ([`Provider::id`]).
     pub id: &'static str,
+    /// Its name for people ([`Provider::name`]).
     pub name: &'static str,
     /// Where it looks, for people (`~/.pi, ~/.omp`).
     pub looks_in: &'static str,
+    /// What its tiles show ([`Provider::tile`]).
     pub tile: TileSpec,
 }
 
@@ -200,13 +205,16 @@ impl Detection {
 /// A binary found on `PATH`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tool {
+    /// The binary's name (`pi`).
     pub name: String,
+    /// Where it was found.
     pub path: PathBuf,
 }
 
 /// What `load_account` may use besides the entry itself.
 #[derive(Debug, Clone, Copy)]
 pub struct LoadContext<'a> {
+    /// The machine: home, variables, `PATH`.
     pub env: &'a Env,
     /// The directory of the settings file, against which relative paths
     /// resolve; `None` for detected accounts.
@@ -216,7 +224,9 @@ pub struct LoadContext<'a> {
 /// What `collect` may use.
 #[derive(Clone, Copy)]
 pub struct CollectContext<'a> {
+    /// The machine: home, variables, `PATH`.
     pub env: &'a Env,
+    /// The time (`now`), which tests pin.
     pub clock: &'a dyn Clock,
     /// Where days start (today, daily series, reports).
     pub zone: Zone,
@@ -258,7 +268,9 @@ pub fn collect_once(account: &dyn AccountReader, env: &Env, now: DateTime<Utc>) 
 /// same counting that reports are made from.
 #[derive(Debug, Clone)]
 pub struct Collected {
+    /// The account's usage, in the shape of the JSON contract.
     pub snapshot: Snapshot,
+    /// The same counting by session, day and model, for reports.
     pub ledger: Ledger,
 }
 
@@ -301,10 +313,12 @@ impl Progress {
 pub struct AccountError {
     /// The offending key, such as `extra.sessions_dir`.
     pub key: String,
+    /// What is wrong with it.
     pub message: String,
 }
 
 impl AccountError {
+    /// The error for `key`.
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
         AccountError {
             key: key.into(),

@@ -3,6 +3,8 @@
 //! Adding a provider is one `register` call; nothing else in the host names
 //! a provider.
 
+#![deny(missing_docs)]
+
 use std::path::{Path, PathBuf};
 
 use crate::provider::{
@@ -29,11 +31,14 @@ impl std::fmt::Debug for Registry {
 /// Where an account came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// Found on this machine by its provider's detection.
     Detected,
+    /// Named in the settings file.
     Configured,
 }
 
 impl Source {
+    /// `detected` or `configured`, as the JSON contract writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Detected => "detected",
@@ -44,7 +49,9 @@ impl Source {
 
 /// An account bound to the provider that reads it, ready to collect.
 pub struct Account {
+    /// The account's settings entry (made up for a detected account).
     pub config: AccountConfig,
+    /// Where the account came from.
     pub source: Source,
     reader: Box<dyn AccountReader>,
 }
@@ -97,6 +104,7 @@ impl Account {
 }
 
 impl Registry {
+    /// A registry with no providers.
     pub fn new() -> Self {
         Registry::default()
     }

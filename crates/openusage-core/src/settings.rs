@@ -4,6 +4,8 @@
 //! { "accounts": [ { "id": "pi", "provider": "pi", "extra": { "sessions_dir": "~/.pi/agent/sessions" } } ] }
 //! ```
 
+#![deny(missing_docs)]
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -17,8 +19,11 @@ use crate::zone::Zone;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountConfig {
+    /// The account's id, unique in the settings file.
     pub id: String,
+    /// The id of the provider that reads it.
     pub provider: String,
+    /// The provider's own options.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -39,7 +44,9 @@ impl AccountConfig {
 pub struct Settings {
     /// The file the settings came from; `None` when no file exists.
     pub path: Option<PathBuf>,
+    /// The configured accounts, in file order.
     pub accounts: Vec<AccountConfig>,
+    /// How the views look and refresh.
     pub ui: UiSettings,
     /// Whether detected accounts are shown besides configured ones
     /// (`"detect": false` shows only the configured accounts).
@@ -113,30 +120,51 @@ fn yes() -> bool {
 /// Why a settings file cannot be used. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    /// The file exists but could not be read.
     #[error("settings file {}: cannot read it: {source}", path.display())]
     Read {
+        /// The settings file.
         path: PathBuf,
+        /// Why it could not be read.
         #[source]
         source: std::io::Error,
     },
+    /// Something other than a regular file is at the settings path.
     #[error("settings file {}: not a regular file ({kind})", path.display())]
-    NotAFile { path: PathBuf, kind: &'static str },
+    NotAFile {
+        /// The settings file.
+        path: PathBuf,
+        /// What is there instead (`a FIFO`, `a directory`).
+        kind: &'static str,
+    },
+    /// The file is too large to be settings.
     #[error("settings file {}: larger than 1 MiB; a settings file is a few lines of JSON", path.display())]
-    TooLarge { path: PathBuf },
+    TooLarge {
+        /// The settings file.
+        path: PathBuf,
+    },
+    /// The file is not JSON, or not JSON of the settings' shape.
     #[error("settings file {}, line {line}, column {column}: {place}{message}", path.display(), place = Place(place))]
     Syntax {
+        /// The settings file.
         path: PathBuf,
+        /// The line of the problem, from 1.
         line: usize,
+        /// The column of the problem, from 1.
         column: usize,
         /// Where in the document, such as `accounts[0].provider`; may be empty.
         place: String,
+        /// What is wrong there.
         message: String,
     },
+    /// The JSON is well formed but a value is not allowed.
     #[error("settings file {}: {place}: {message}", path.display())]
     Invalid {
+        /// The settings file.
         path: PathBuf,
         /// Such as `accounts[1] (id "work")` or `accounts[1] (id "work"), extra.sessions_dir`.
         place: String,
+        /// What is wrong there.
         message: String,
     },
 }

@@ -2,6 +2,8 @@
 //! provider, whatever it reads: a provider says what it found of the places
 //! it reads and what it counted; [`describe`] says what that means to people.
 
+#![deny(missing_docs)]
+
 use std::path::Path;
 
 use crate::aggregate::Totals;
@@ -22,7 +24,12 @@ pub struct Wording {
 #[derive(Debug, Clone, Copy)]
 pub enum Places<'a> {
     /// A place that exists could not be read (the first such place).
-    Unreadable { place: &'a Path, reason: &'a str },
+    Unreadable {
+        /// The place.
+        place: &'a Path,
+        /// Why it could not be read.
+        reason: &'a str,
+    },
     /// None of the places exists.
     Missing,
     /// At least one place exists and every one that exists was read.

@@ -2,6 +2,8 @@
 //! A provider declares it ([`Provider::tile`](crate::Provider::tile)); the
 //! host renders any provider from it without naming one.
 
+#![deny(missing_docs)]
+
 use crate::keys::MetricKey;
 
 /// The tile of one provider's accounts.

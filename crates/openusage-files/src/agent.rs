@@ -20,16 +20,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use openusage_core::Env;
 use openusage_core::aggregate::Counted;
-use openusage_core::env::Env;
 use openusage_core::options;
-use openusage_core::provider::{
-    AccountError, AccountReader, CollectContext, Collected, Detection, LoadContext,
-};
 use openusage_core::settings::AccountConfig;
 use openusage_core::snapshot::{Snapshot, Status};
 use openusage_core::status::Wording;
 use openusage_core::zone::Zone;
+use openusage_core::{
+    AccountError, AccountReader, CollectContext, Collected, Detection, LoadContext,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

@@ -35,15 +35,13 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use disk::{path_bytes, remove_abandoned};
-
 use openusage_jsonl::compressed::{self, Decompressed};
+use openusage_jsonl::lines;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::stable_hash::fnv1a;
-use openusage_jsonl::lines;
 
-pub mod disk;
+pub(crate) mod disk;
 
 /// A provider's reading of one file, built line by line, so that reading
 /// can stop at any line and go on later from the same state.
@@ -68,7 +66,7 @@ pub trait Incremental: Clone {
     /// Whether a reading decoded from a saved cache holds together: every
     /// index it keeps points into its own lists, and whatever else its
     /// lines always make true is true. A cache holding a reading that does
-    /// not is ignored whole (see [`disk`]). A reading built by
+    /// not is ignored whole (see the `disk` module). A reading built by
     /// [`line`](Incremental::line) always does.
     fn consistent(&self) -> bool {
         true
@@ -112,7 +110,7 @@ impl<S: Incremental> lines::Sink for Whole<'_, S> {
 }
 
 /// The format of a saved cache; a file of another format is ignored. Raise
-/// it whenever a provider's reading or the file's layout (see [`disk`])
+/// it whenever a provider's reading or the file's layout (see the `disk` module)
 /// changes shape or meaning. (The payload is postcard, which has no field
 /// names: a reading of another shape simply fails to decode and is ignored
 /// too.)
@@ -247,7 +245,7 @@ impl<S: Incremental> ScanCache<S> {
     /// the remembered one continued with the new lines when the file only
     /// grew (see the module's documentation); else a reading from
     /// `start()`. Only regular files on a real filesystem are read: anything
-    /// else is a [`NotTranscript`] error, found without blocking. A
+    /// else is a `NotTranscript` error, found without blocking. A
     /// compressed file (see [`compressed::is_compressed`]) is read whole
     /// through the decoder whenever it changed.
     pub fn scan(&self, path: &Path, start: impl FnOnce() -> S) -> io::Result<Outcome<S>> {

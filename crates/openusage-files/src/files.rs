@@ -14,9 +14,9 @@ use serde_json::Value;
 
 use crate::cache::{Incremental, NotTranscript, Outcome, ScanCache};
 use crate::walk::{self, Found, Problem, Root};
+use openusage_core::Progress;
 use openusage_core::aggregate::Totals;
 use openusage_core::diagnostic;
-use openusage_core::provider::Progress;
 use openusage_core::snapshot::Snapshot;
 use openusage_core::status::{self, Places, Wording};
 
@@ -75,7 +75,7 @@ pub struct Reading<S> {
 /// counting each file in `progress`. A file that cannot be read is counted
 /// and listed; it never stops the others. A compressed file that could not
 /// be read to its end is counted and listed the same way, and what was read
-/// of it (see [`Outcome::stopped`]) is kept.
+/// of it (see `Outcome::stopped`) is kept.
 pub fn read_roots<S: Scanned + Incremental + Send + Sync>(
     roots: &[Root],
     endings: &[&str],

@@ -5,8 +5,8 @@
 //! [`Scanned`] and [`Incremental`]) and how readings are counted; this crate
 //! does the rest:
 //!
-//! - [`walk`]: the files under a set of roots, each directory entered once,
-//!   special files refused;
+//! - [`Root`]: where files are looked for; every directory below is
+//!   entered once, special files are refused;
 //! - [`ScanCache`]: what each file held at its last reading, so a refresh
 //!   reads only appended bytes, and its copy on disk between runs;
 //! - [`read_roots`] / [`Reading`]: every file read (or remembered) on every
@@ -18,13 +18,14 @@
 //! The line reading itself (long lines, validation, compressed files) is the
 //! `openusage-jsonl` crate.
 
-pub mod agent;
-pub mod cache;
-pub mod files;
+mod agent;
+mod cache;
+mod files;
 mod stable_hash;
-pub mod walk;
+mod walk;
 
 pub use agent::{EXTRA_DIRS_OPTION, FileAccount, FileAgent, detect};
-pub use cache::{Incremental, ScanCache};
-pub use files::{Reading, Scanned, read_roots};
+pub use cache::disk::{path_bytes, remove_abandoned};
+pub use cache::{FORMAT, Incremental, ScanCache, read_all, read_all_with};
+pub use files::{Diagnostics, Reading, Scanned, counting_order, read_roots};
 pub use walk::Root;

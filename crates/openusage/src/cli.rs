@@ -1,4 +1,8 @@
 //! The command line.
+//!
+//! The doc comments here are `--help` text, where `<dir>` is a placeholder
+//! for people, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 //! Pi's `/fork` and `/clone` and Oh My Pi's fork copy the parent's entries,
 //! usage included, into a new file. Files are put in a fixed order (first
 //! header's timestamp, then canonical path as bytes) and the first occurrence
-//! of a turn's [`CopyKey`] wins, so the result does not depend on the order
+//! of a turn's copy key ([`crate::turn::Key`]) wins, so the result does not depend on the order
 //! the walk found the files in.
 
 use std::cmp::Ordering;
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use openusage_core::Zone;
 use openusage_core::aggregate::Counted;
 use openusage_core::usage::Record;
-use openusage_files::files::counting_order;
+use openusage_files::counting_order;
 use rustc_hash::FxHashSet;
 
 use crate::file::FileScan;

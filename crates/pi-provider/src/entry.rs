@@ -69,8 +69,8 @@ const WORDS: [&[u8]; 9] = [
     b"usage",
 ];
 
-/// [`WORDS`]: what a long line must hold to be examined once the header is
-/// known (see [`openusage_files::cache::Incremental::words`]).
+/// `WORDS`: what a long line must hold to be examined once the header is
+/// known (see [`openusage_files::Incremental::words`]).
 pub fn words() -> &'static [&'static [u8]] {
     &WORDS
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use openusage_core::usage::Tokens;
-use openusage_files::cache::{self, Incremental};
-use openusage_files::files::Scanned;
+use openusage_files::Scanned;
+use openusage_files::{self as cache, Incremental};
 
 use crate::entry::{self, Entry, Header, Model};
 use crate::turn::{Key, Kind, Turn, UNKNOWN_MODEL};
@@ -19,7 +19,7 @@ use crate::turn::{Key, Kind, Turn, UNKNOWN_MODEL};
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileScan {
     /// Canonical path; the tie-breaker when ordering files.
-    #[serde(with = "openusage_files::cache::path_bytes")]
+    #[serde(with = "openusage_files::path_bytes")]
     pub path: PathBuf,
     /// The file's modification time, which dates turns without a timestamp.
     pub mtime: DateTime<Utc>,

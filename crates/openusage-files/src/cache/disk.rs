@@ -133,7 +133,7 @@ impl<S: Incremental + Serialize + DeserializeOwned> ScanCache<S> {
 
     /// The cache `owner` saved at `path`; empty when the file is missing,
     /// unreadable, too large, not a regular file, or fails any check (see
-    /// the [module](self)).
+    /// this module's overview).
     pub fn load(path: &Path, owner: &str) -> Self {
         let files = read_limited(path)
             .and_then(|bytes| decode(&bytes, owner))
@@ -268,7 +268,7 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// Removes the temporary files of saves that never finished (killed, or
 /// the machine stopped) from the cache directory `dir`: regular files named
 /// like one (`<stem>.tmp.<letters and digits>`) and last written more than
-/// [`ABANDONED_AFTER`] ago. A fresh one may be a concurrent run's save and
+/// `ABANDONED_AFTER` (30 minutes) ago. A fresh one may be a concurrent run's save and
 /// is left alone; nothing else is touched, and nothing is followed.
 pub fn remove_abandoned(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {

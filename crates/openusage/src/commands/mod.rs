@@ -62,7 +62,12 @@ impl Context<'_> {
 /// Runs the command; what it collected is left in `later` to save once its
 /// output is printed.
 pub fn run(cli: &Cli, env: &Env, later: &Later) -> Result<String> {
-    let ctx = context(cli, env, later)?;
+    run_with(providers::registry(), cli, env, later)
+}
+
+/// [`run`] with the providers of `registry`.
+fn run_with(registry: Registry, cli: &Cli, env: &Env, later: &Later) -> Result<String> {
+    let ctx = context(registry, cli, env, later)?;
     match &cli.command {
         Some(Command::Detect { json }) => detect::run(&ctx, *json),
         Some(Command::Snapshot { json, provider }) => {
@@ -94,7 +99,12 @@ pub fn accounts_for(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Acc
     Ok(accounts)
 }
 
-fn context<'a>(cli: &Cli, env: &'a Env, later: &'a Later) -> Result<Context<'a>> {
+fn context<'a>(
+    registry: Registry,
+    cli: &Cli,
+    env: &'a Env,
+    later: &'a Later,
+) -> Result<Context<'a>> {
     let path = settings::settings_path(cli.global.config.as_deref(), env);
     let settings = match &path {
         Some(path) => settings::load(path)?,
@@ -119,11 +129,11 @@ fn context<'a>(cli: &Cli, env: &'a Env, later: &'a Later) -> Result<Context<'a>>
         false => env.cache_dir().map(|d| d.join("openusage")),
     };
     if let Some(dir) = &cache_dir {
-        openusage_files::cache::remove_abandoned(dir);
+        openusage_files::remove_abandoned(dir);
     }
     Ok(Context {
         env,
-        registry: providers::registry(),
+        registry,
         settings,
         clock,
         zone,
@@ -166,3 +176,6 @@ pub fn save_all(accounts: &[Account], dir: &Path) {
         }
     }
 }
+
+#[cfg(test)]
+mod fourth_provider;
