@@ -109,11 +109,16 @@ impl<S: Incremental> lines::Sink for Whole<'_, S> {
     }
 }
 
-/// The format of a saved cache; a file of another format is ignored. Raise
-/// it whenever a provider's reading or the file's layout (see the `disk` module)
-/// changes shape or meaning. (The payload is postcard, which has no field
-/// names: a reading of another shape simply fails to decode and is ignored
-/// too.)
+/// The format of a saved cache's own layout (see the `disk` module: the header and
+/// the entries around each reading), written first in the file; a file of
+/// another format is ignored whole. Raise it whenever that layout changes
+/// shape or meaning. A provider's readings have their own version,
+/// [`FileAgent::CACHE_FORMAT`](crate::FileAgent::CACHE_FORMAT), part of the
+/// owner string (`provider@format/account`) a file must match to be used.
+/// Neither can be left to decoding: the payload is postcard, which has no
+/// field names, so bytes of another shape may decode, into wrong values.
+/// The checksum catches only damaged bytes, and the consistency checks
+/// ([`Incremental::consistent`]) only readings that cannot hold together.
 pub const FORMAT: u32 = 12;
 
 /// How many bytes at the start, and just before where reading stopped, are

@@ -54,8 +54,9 @@ pub struct Row {
 }
 
 impl Analytics {
-    /// Sums `snapshots`. The window ends on the latest snapshot's UTC date;
-    /// `all` starts at the earliest day any series has.
+    /// Sums `snapshots`. The window ends on the latest of the snapshots'
+    /// days ([`Snapshot::today`]: the day each was taken, in its own time
+    /// zone); `all` starts at the earliest day any series has.
     pub fn new(snapshots: &[Snapshot], window: Window) -> Self {
         Analytics::with_tables(snapshots, window, Arc::new(Tables::new(snapshots)))
     }
