@@ -45,6 +45,26 @@ pub(crate) mod disk;
 
 /// A provider's reading of one file, built line by line, so that reading
 /// can stop at any line and go on later from the same state.
+///
+/// The call protocol, for each pass over a file (the first, or a resume
+/// after the file grew):
+///
+/// 1. the reading is [`FileAgent::start`](crate::FileAgent::start)'s, or a
+///    clone of the reading kept after the last complete line of the
+///    previous pass;
+/// 2. [`set_mtime`](Incremental::set_mtime) once, before any line;
+/// 3. for every line, in file order: a line up to [`lines::GATHERED`]
+///    bytes goes to [`line`](Incremental::line); before a longer one,
+///    [`words`](Incremental::words) is asked, and the line is then skipped
+///    (it holds none of the words), handed to `line` as its skeleton, or
+///    counted through [`oversized`](Incremental::oversized) (too long to
+///    read);
+/// 4. an unfinished last line (no newline yet) is given to a clone, which
+///    is what the snapshot counts now; the reading kept for the next pass
+///    stops before it.
+///
+/// A reading is thrown away and built again from `start` whenever the file
+/// was replaced or rewritten; it never sees a line twice.
 pub trait Incremental: Clone {
     /// Takes the next complete line (a long one as its skeleton, see
     /// [`lines`]).

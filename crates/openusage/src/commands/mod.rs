@@ -178,4 +178,4 @@ pub fn save_all(accounts: &[Account], dir: &Path) {
 }
 
 #[cfg(test)]
-mod fourth_provider;
+mod fourth_provider_tests;
