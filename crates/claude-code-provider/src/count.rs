@@ -95,6 +95,7 @@ pub fn count<'a>(
             upstream_provider: Some(UPSTREAM),
             workspace: r.workspace.as_deref(),
             tokens: r.tokens,
+            cache_write_1h: 0,
             cost_usd: r.cost_usd,
         };
         add(&mut counted, &record);

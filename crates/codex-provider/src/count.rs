@@ -62,6 +62,7 @@ pub fn count<'a>(
                 upstream_provider: r.provider.as_deref(),
                 workspace: r.workspace.as_deref(),
                 tokens,
+                cache_write_1h: 0,
                 cost_usd: None,
             });
             reasoning += r_reasoning;

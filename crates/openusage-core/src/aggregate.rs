@@ -353,6 +353,7 @@ mod tests {
                 cache_read: 0,
                 cache_write: 0,
             },
+            cache_write_1h: 0,
             cost_usd: cost,
         }
     }

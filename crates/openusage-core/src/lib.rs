@@ -22,6 +22,8 @@
 //! - [`snapshot`]: the types that serialise to the JSON contract;
 //! - [`ledger`] and [`report`]: what was counted, by session, day and model,
 //!   and the daily, weekly, monthly and session reports made from it;
+//! - [`pricing`]: list prices ([`pricing::Prices`]) and what a record costs
+//!   at them, for the records whose agent recorded no cost;
 //! - [`zone`]: where days start; [`humanize`]: numbers for people.
 //!
 //! Reading files is not here: `openusage-files` finds and reads an account's
@@ -35,6 +37,7 @@ pub mod keys;
 pub mod ledger;
 pub mod open;
 pub mod options;
+pub mod pricing;
 mod provider;
 mod registry;
 pub mod report;

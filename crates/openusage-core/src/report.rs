@@ -290,6 +290,7 @@ mod tests {
                     input,
                     ..Tokens::default()
                 },
+                cache_write_1h: 0,
                 cost_usd: cost,
             });
         }

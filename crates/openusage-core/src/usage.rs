@@ -112,6 +112,10 @@ pub struct Record<'a> {
     /// model asked for (a router such as `openrouter/auto`).
     pub response_model: Option<&'a str>,
     pub tokens: Tokens,
+    /// The part of `tokens.cache_write` written to the cache for an hour
+    /// rather than five minutes (Claude Code records the split): priced
+    /// apart (see [`crate::pricing::Price::cost`]); 0 when not recorded.
+    pub cache_write_1h: u64,
     /// The cost the agent recorded, when it recorded one.
     pub cost_usd: Option<f64>,
 }

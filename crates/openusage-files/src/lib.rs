@@ -102,6 +102,7 @@
 //!                     subkind: None,
 //!                     response_model: None,
 //!                     tokens: Tokens { output, ..Tokens::default() },
+//!                     cache_write_1h: 0,
 //!                     cost_usd: None,
 //!                 });
 //!                 counted.counted += 1;

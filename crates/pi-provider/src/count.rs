@@ -50,6 +50,7 @@ pub fn count<'a>(
                 subkind: names.subkind.as_deref(),
                 response_model: names.response_model.as_deref(),
                 tokens: t.tokens,
+                cache_write_1h: 0,
                 cost_usd: t.cost_usd,
             });
             counted.counted += 1;

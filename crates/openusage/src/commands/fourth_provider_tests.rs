@@ -81,6 +81,7 @@ impl AccountReader for QuotaAccount {
                 cache_read: 0,
                 cache_write: 0,
             },
+            cache_write_1h: 0,
             cost_usd: Some(0.25),
         });
         let totals = aggregator.totals();
