@@ -135,6 +135,51 @@ impl Prices for NoPrices {
     }
 }
 
+/// A price the user gives in the settings (`prices`), in USD per million
+/// tokens; it overrides the price table for that model id.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserPrice {
+    /// Input tokens.
+    pub input: f64,
+    /// Output tokens.
+    pub output: f64,
+    /// Cache reads; the input price when absent.
+    #[serde(default)]
+    pub cache_read: Option<f64>,
+    /// Cache writes; the input price when absent.
+    #[serde(default)]
+    pub cache_write: Option<f64>,
+}
+
+impl UserPrice {
+    /// The same price per token.
+    pub fn per_token(&self) -> Price {
+        let m = |usd_per_million: f64| usd_per_million / 1e6;
+        Price {
+            input: m(self.input),
+            output: m(self.output),
+            cache_read: self.cache_read.map(m),
+            cache_write: self.cache_write.map(m),
+            cache_write_1h: None,
+            long_context: None,
+        }
+    }
+
+    /// Every figure is a finite number, not below 0.
+    pub fn is_valid(&self) -> bool {
+        [
+            Some(self.input),
+            Some(self.output),
+            self.cache_read,
+            self.cache_write,
+        ]
+        .into_iter()
+        .flatten()
+        .all(|x| x.is_finite() && x >= 0.0)
+    }
+}
+
 /// Which costs the views show; the JSON carries recorded and estimated
 /// costs whatever the mode (and `calculated_cost_usd` in `calculate`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
