@@ -172,7 +172,7 @@ fn a_warm_run_sees_a_turn_appended_since_the_last_run() {
 #[test]
 fn every_flipped_byte_of_a_real_cache_is_caught_and_counts_as_no_cache() {
     use chrono::DateTime;
-    use openusage_core::{Env, FixedClock, Progress, Registry, Settings, Snapshot, Zone};
+    use openusage_core::{CollectContext, Env, FixedClock, Progress, Registry, Settings, Snapshot};
     use pi_provider::PiProvider;
 
     let tmp = tempfile::tempdir().unwrap();
@@ -197,7 +197,13 @@ fn every_flipped_byte_of_a_real_cache_is_caught_and_counts_as_no_cache() {
         let progress = Progress::default();
         let snapshots = accounts
             .iter()
-            .map(|a| a.collect(&env, &now, Zone::Utc, &progress, cache).snapshot)
+            .map(|a| {
+                a.collect(&CollectContext {
+                    cache_dir: cache,
+                    ..CollectContext::new(&env, &now, &progress)
+                })
+                .snapshot
+            })
             .collect();
         if save {
             for account in &accounts {

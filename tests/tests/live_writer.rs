@@ -9,7 +9,9 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::DateTime;
-use openusage_core::{Account, Env, FixedClock, Progress, Registry, Settings, Snapshot, Zone};
+use openusage_core::{
+    Account, CollectContext, Env, FixedClock, Progress, Registry, Settings, Snapshot,
+};
 use pi_provider::PiProvider;
 
 const FILES: usize = 4;
@@ -26,8 +28,9 @@ fn collect(account: &Account, env: &Env) -> Snapshot {
         .unwrap()
         .to_utc();
     let progress = Progress::default();
+    let clock = FixedClock(now);
     account
-        .collect(env, &FixedClock(now), Zone::Utc, &progress, None)
+        .collect(&CollectContext::new(env, &clock, &progress))
         .snapshot
 }
 

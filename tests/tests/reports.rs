@@ -245,8 +245,16 @@ fn the_breakdown_splits_rows_by_model() {
 #[test]
 fn tables_align_and_name_the_zone_and_requests_of_unknown_cost() {
     let home = fixture("pi/home");
-    let (code, out, err) =
-        run(openusage(&home).args(["--now", NOW, "report", "monthly", "--since", "2026-11-01"]));
+    let (code, out, err) = run(openusage(&home).args([
+        "--now",
+        NOW,
+        "--cost",
+        "recorded",
+        "report",
+        "monthly",
+        "--since",
+        "2026-11-01",
+    ]));
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "Monthly usage · UTC · from 2026-11-01");
@@ -263,6 +271,18 @@ fn tables_align_and_name_the_zone_and_requests_of_unknown_cost() {
         "{out}"
     );
     assert!(lines[4].ends_with("$0.98*"), "{out}");
+
+    // By default the estimates of fixtures/pi/EXPECTED.md §8 are added:
+    // 0.98172105 recorded + 0.014677 estimated = 0.99639805, and the five
+    // records of unknown cost (PC:11, PC:12, PC:14, PC:16, PC:17) are not in it.
+    let (_, auto, _) =
+        run(openusage(&home).args(["--now", NOW, "report", "monthly", "--since", "2026-11-01"]));
+    let total = auto.lines().find(|l| l.starts_with("TOTAL ")).unwrap();
+    assert!(total.ends_with("~$1.00*"), "{auto}");
+    assert!(
+        auto.contains("\n* 5 requests with no recorded cost and no list price: not in the cost.\n"),
+        "{auto}"
+    );
 }
 
 #[test]

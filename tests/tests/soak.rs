@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::DateTime;
-use openusage_core::{Account, Env, FixedClock, Progress, Registry, Settings, Zone};
+use openusage_core::{Account, CollectContext, Env, FixedClock, Progress, Registry, Settings};
 use pi_provider::PiProvider;
 
 const REFRESHES: usize = 10_000;
@@ -163,7 +163,7 @@ fn ten_thousand_refreshes_over_a_changing_corpus_keep_memory_flat_and_numbers_ex
     for n in 0..REFRESHES {
         corpus.change(n);
         let snapshot = pi
-            .collect(&env, &clock, Zone::Utc, &progress, None)
+            .collect(&CollectContext::new(&env, &clock, &progress))
             .snapshot;
         let counted = snapshot
             .metrics
@@ -192,10 +192,10 @@ fn ten_thousand_refreshes_over_a_changing_corpus_keep_memory_flat_and_numbers_ex
     );
     // The last refresh equals a fresh reading.
     let fresh = account(&env)
-        .collect(&env, &clock, Zone::Utc, &progress, None)
+        .collect(&CollectContext::new(&env, &clock, &progress))
         .snapshot;
     let last = pi
-        .collect(&env, &clock, Zone::Utc, &progress, None)
+        .collect(&CollectContext::new(&env, &clock, &progress))
         .snapshot;
     assert_eq!(
         serde_json::to_value(&last).unwrap(),

@@ -3,7 +3,6 @@
 //! call inside a response once too.
 
 use chrono::{DateTime, Utc};
-use openusage_core::Zone;
 use openusage_core::aggregate::Counted;
 use openusage_core::usage::{Record, Tokens, kind};
 use openusage_files::counting_order;
@@ -24,6 +23,7 @@ struct Request<'a> {
     model: Option<&'a str>,
     workspace: Option<String>,
     tokens: Tokens,
+    cache_write_1h: u64,
     cost_usd: Option<f64>,
     /// The response's advisor calls by their place among its advisor
     /// iterations, merged over its records like the response itself.
@@ -39,11 +39,7 @@ struct Advisor<'a> {
 
 /// Counts the records of `scans`: files in counting order (first timestamp,
 /// then path), records grouped by their request key.
-pub fn count<'a>(
-    scans: impl IntoIterator<Item = &'a FileScan>,
-    now: DateTime<Utc>,
-    zone: Zone,
-) -> Counted {
+pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Counted) -> Counted {
     let mut scans: Vec<&FileScan> = scans.into_iter().collect();
     scans.sort_by(|a, b| counting_order((a.started, &a.path), (b.started, &b.path)));
     let mut requests: Vec<Request<'_>> = Vec::new();
@@ -55,6 +51,7 @@ pub fn count<'a>(
                 let request = &mut requests[i];
                 request.model = request.model.or(line.model.as_deref());
                 max_into(&mut request.tokens, &line.tokens);
+                request.cache_write_1h = request.cache_write_1h.max(line.cache_write_1h);
                 request.cost_usd = match (request.cost_usd, line.cost_usd) {
                     (Some(a), Some(b)) => Some(a.max(b)),
                     (a, b) => a.or(b),
@@ -77,12 +74,12 @@ pub fn count<'a>(
                     .as_deref()
                     .and_then(openusage_core::workspace_label),
                 tokens: line.tokens,
+                cache_write_1h: line.cache_write_1h,
                 cost_usd: line.cost_usd,
                 advisors,
             });
         }
     }
-    let mut counted = Counted::new(now, zone);
     counted.duplicate = duplicates;
     for r in &requests {
         let mut record = Record {
@@ -95,7 +92,7 @@ pub fn count<'a>(
             upstream_provider: Some(UPSTREAM),
             workspace: r.workspace.as_deref(),
             tokens: r.tokens,
-            cache_write_1h: 0,
+            cache_write_1h: r.cache_write_1h,
             cost_usd: r.cost_usd,
         };
         add(&mut counted, &record);
@@ -105,6 +102,7 @@ pub fn count<'a>(
             record.kind = kind::ADVISOR;
             record.model = a.model.unwrap_or(UNKNOWN_MODEL);
             record.tokens = a.tokens;
+            record.cache_write_1h = 0;
             record.cost_usd = None;
             add(&mut counted, &record);
         }

@@ -35,6 +35,10 @@ pub struct UsageLine {
     /// record of the same request may name it).
     pub model: Option<String>,
     pub tokens: Tokens,
+    /// The part of the cache writes kept for an hour
+    /// (`cache_creation.ephemeral_1h_input_tokens`), priced apart.
+    #[serde(default)]
+    pub cache_write_1h: u64,
     /// `costUSD`, written by older versions.
     pub cost_usd: Option<f64>,
     /// Which API response this record belongs to.
@@ -204,7 +208,7 @@ fn usage(record: &Record<'_>) -> Option<UsageLine> {
     let [id, model, usage] = record
         .message
         .and_then(|m| json::fields(m.get(), &["id", "model", "usage"]))?;
-    let (tokens, iterations) = usage.and_then(tokens)?;
+    let (tokens, hour, iterations) = usage.and_then(tokens)?;
     let id = string(id);
     let key = match (id, string(record.request)) {
         (Some(id), Some(request)) => Some(RequestKey::MessageAndRequest(id, request)),
@@ -218,6 +222,7 @@ fn usage(record: &Record<'_>) -> Option<UsageLine> {
         cwd: string(record.cwd),
         model: json::trimmed(model),
         tokens,
+        cache_write_1h: hour,
         cost_usd: record
             .cost
             .and_then(json::number)
@@ -228,9 +233,10 @@ fn usage(record: &Record<'_>) -> Option<UsageLine> {
     })
 }
 
-/// A usage object's four buckets, and its `iterations` when it has them.
-/// `None` when `usage` is not an object.
-fn tokens(usage: &RawValue) -> Option<(Tokens, Option<&RawValue>)> {
+/// A usage object's four buckets, how many of its cache writes are kept
+/// for an hour, and its `iterations` when it has them. `None` when `usage`
+/// is not an object.
+fn tokens(usage: &RawValue) -> Option<(Tokens, u64, Option<&RawValue>)> {
     let names = [
         "input_tokens",
         "output_tokens",
@@ -255,7 +261,8 @@ fn tokens(usage: &RawValue) -> Option<(Tokens, Option<&RawValue>)> {
         // breakdown held the real count: take whichever is larger.
         cache_write: json::count(cache_write).max(breakdown.map_or(0, cache_creation_sum)),
     };
-    Some((tokens, iterations))
+    let hour = breakdown.map_or(0, one_hour).min(tokens.cache_write);
+    Some((tokens, hour, iterations))
 }
 
 /// The `advisor_message` entries of `usage.iterations`, each with its own
@@ -274,7 +281,7 @@ fn advisors(iterations: &RawValue, advisor_model: Option<&str>) -> Vec<AdvisorUs
         if ty.and_then(json::string).as_deref() != Some("advisor_message") {
             continue;
         }
-        let Some((tokens, _)) = tokens(entry) else {
+        let Some((tokens, _, _)) = tokens(entry) else {
             continue;
         };
         found.push(AdvisorUsage {
@@ -291,6 +298,12 @@ fn cache_creation_sum(breakdown: &RawValue) -> u64 {
     let names = ["ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"];
     let [five_minutes, one_hour] = json::fields(breakdown.get(), &names).unwrap_or_default();
     json::count(five_minutes).saturating_add(json::count(one_hour))
+}
+
+/// `cache_creation.ephemeral_1h_input_tokens`.
+fn one_hour(breakdown: &RawValue) -> u64 {
+    let [hour] = json::fields(breakdown.get(), &["ephemeral_1h_input_tokens"]).unwrap_or_default();
+    json::count(hour)
 }
 
 fn string(raw: Option<&RawValue>) -> Option<String> {

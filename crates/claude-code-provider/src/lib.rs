@@ -23,10 +23,9 @@ pub mod file;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
 use openusage_core::{
-    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, Zone,
+    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider,
 };
 use openusage_files::{FileAccount, FileAgent, Root};
 
@@ -98,7 +97,8 @@ impl FileAgent for ClaudeCodeProvider {
     const BINARY: &'static str = "claude";
     const DIR_OPTION: &'static str = "projects_dir";
     const ROOT_NAME: &'static str = "projects directory";
-    const CACHE_FORMAT: u32 = 1;
+    /// 2: records keep their hour-long cache writes.
+    const CACHE_FORMAT: u32 = 2;
 
     fn default_roots(&self, env: &Env) -> Vec<Root> {
         default_roots(env).into_iter().map(Root::tree).collect()
@@ -108,8 +108,8 @@ impl FileAgent for ClaudeCodeProvider {
         file::FileScan::new(path)
     }
 
-    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>, zone: Zone) -> Counted {
-        count::count(scans.iter().map(|s| &**s), now, zone)
+    fn count(&self, scans: &[Arc<file::FileScan>], counted: Counted) -> Counted {
+        count::count(scans.iter().map(|s| &**s), counted)
     }
 }
 

@@ -72,7 +72,7 @@ fn streamed_records_of_one_response_count_once_with_the_largest_buckets() {
             ),
         ],
     );
-    let counted = count::count([&s], now(), Zone::Utc);
+    let counted = count::count([&s], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (2, 1));
     assert_eq!(
         counted.aggregator.totals().tokens,
@@ -117,7 +117,7 @@ fn a_resumed_transcript_copying_responses_adds_only_its_new_ones() {
         ],
     );
     // Same start instant: the path decides, and a.jsonl comes first.
-    let counted = count::count([&first, &resumed], now(), Zone::Utc);
+    let counted = count::count([&first, &resumed], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (2, 1));
     assert_eq!(
         counted.aggregator.totals().sessions,
@@ -140,7 +140,7 @@ fn the_cache_creation_breakdown_counts_when_the_flat_field_says_less() {
 fn records_without_ids_are_each_their_own_request() {
     let bare = r#"{"type":"assistant","sessionId":"s1","timestamp":"2026-11-20T09:00:00Z","message":{"model":"claude-opus-4-1","usage":{"input_tokens":4,"output_tokens":4}}}"#;
     let s = scan("/p/s.jsonl", &[bare.to_owned(), bare.to_owned()]);
-    let counted = count::count([&s], now(), Zone::Utc);
+    let counted = count::count([&s], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (2, 0));
     // message.id alone is a key too.
     let s = scan(
@@ -150,7 +150,10 @@ fn records_without_ids_are_each_their_own_request() {
             assistant("s1", "2026-11-20T09:00:01Z", "msg_7", None, (1, 1, 0, 0)),
         ],
     );
-    assert_eq!(count::count([&s], now(), Zone::Utc).counted, 1);
+    assert_eq!(
+        count::count([&s], Counted::new(now(), Zone::Utc)).counted,
+        1
+    );
 }
 
 #[test]
@@ -166,7 +169,7 @@ fn synthetic_zero_records_user_records_and_bad_lines_do_not_count() {
         s.started.map(|t| t.to_rfc3339()),
         Some("2026-11-20T08:59:00+00:00".to_owned())
     );
-    let counted = count::count([&s], now(), Zone::Utc);
+    let counted = count::count([&s], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.zero), (0, 1));
 }
 
@@ -278,7 +281,7 @@ fn an_advisor_call_counts_once_per_response_under_its_own_model() {
         ],
     );
     assert_eq!(s.records[2].advisors.len(), 1);
-    let counted = count::count([&s], now(), Zone::Utc);
+    let counted = count::count([&s], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (2, 2));
     let snap = snapshot(counted);
     // 3+250+1900+200 = 2353; the advisor's largest buckets 15000+700.
@@ -328,7 +331,7 @@ fn each_advisor_call_of_a_response_counts_and_a_missing_model_is_the_records_adv
             (1, Some("claude-opus-4-7"), 28)
         ]
     );
-    let counted = count::count([&s], now(), Zone::Utc);
+    let counted = count::count([&s], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (3, 1));
     assert_eq!(kinds(&snapshot(counted))[0], ("advisor".to_owned(), 2, 40));
 }
@@ -355,7 +358,7 @@ fn malformed_iterations_spoil_only_themselves() {
     // and one whose buckets are all 0 is dropped like an empty response.
     let odd = r#"[{"type":"advisor_message","input_tokens":"many","output_tokens":5},{"type":"advisor_message","model":"claude-opus-4-7"}]"#;
     let s = scan("/p/s.jsonl", &[with_iterations(&base, odd)]);
-    let counted = count::count([&s], now(), Zone::Utc);
+    let counted = count::count([&s], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.zero), (2, 1));
     let snap = snapshot(counted);
     let unknown = snap
@@ -428,7 +431,10 @@ fn a_progress_line_counts_the_sub_agent_record_it_carries() {
         (Some("s1"), Some("/home/alice/code/webapp")),
         "taken from the line around it"
     );
-    assert_eq!(count::count([&s], now(), Zone::Utc).counted, 1);
+    assert_eq!(
+        count::count([&s], Counted::new(now(), Zone::Utc)).counted,
+        1
+    );
 }
 
 #[test]
@@ -448,7 +454,7 @@ fn a_progress_record_and_the_sub_agent_transcripts_own_record_count_once() {
     let own = r#"{"parentUuid":null,"isSidechain":true,"userType":"external","cwd":"/home/alice/code/webapp","sessionId":"s1","version":"2.1.56","agentId":"a4f9c2e","type":"assistant","requestId":"req_s","message":{"id":"msg_s","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001","content":[],"usage":{"input_tokens":8,"cache_creation_input_tokens":4000,"cache_read_input_tokens":0,"output_tokens":90}},"uuid":"u1","timestamp":"2026-11-20T09:00:02.000Z"}"#;
     let agent = scan("/p/s1/subagents/agent-a4f9c2e.jsonl", &[own.to_owned()]);
     for files in [[&parent, &agent], [&agent, &parent]] {
-        let counted = count::count(files, now(), Zone::Utc);
+        let counted = count::count(files, Counted::new(now(), Zone::Utc));
         assert_eq!((counted.counted, counted.duplicate), (1, 1));
         assert_eq!(counted.aggregator.totals().tokens.total(), 4098);
     }
@@ -503,7 +509,7 @@ fn a_request_takes_its_model_from_the_first_record_that_names_one() {
     let s = scan("/p/s.jsonl", &[first.clone(), second, third]);
     assert_eq!(s.records[0].model, None);
     assert_eq!(s.records[1].model, None, "blank is no model");
-    let snap = snapshot(count::count([&s], now(), Zone::Utc));
+    let snap = snapshot(count::count([&s], Counted::new(now(), Zone::Utc)));
     assert_eq!(snap.model_usage.len(), 1);
     assert_eq!(
         snap.model_usage[0].raw_model_id,
@@ -512,7 +518,7 @@ fn a_request_takes_its_model_from_the_first_record_that_names_one() {
     assert_eq!(snap.model_usage[0].total_tokens, 45);
     // No record names one: `unknown`.
     let s = scan("/p/s.jsonl", &[first]);
-    let snap = snapshot(count::count([&s], now(), Zone::Utc));
+    let snap = snapshot(count::count([&s], Counted::new(now(), Zone::Utc)));
     assert_eq!(snap.model_usage[0].raw_model_id, "unknown");
 }
 

@@ -1,8 +1,6 @@
 //! Counting usage across rollouts: each event once, whichever files copy it,
 //! and a fork or sub-agent's inherited opening total never again.
 
-use chrono::{DateTime, Utc};
-use openusage_core::Zone;
 use openusage_core::aggregate::Counted;
 use openusage_core::usage::{Record, Tokens, kind};
 use openusage_core::{DiagnosticKey, Metric, metric};
@@ -21,11 +19,7 @@ pub const SNAPSHOTS_STALE: DiagnosticKey = DiagnosticKey::new("snapshots_stale")
 /// that names a parent, a first record that is no copy of one of the
 /// parent's counts only its own turn (see `opening`). Adds the
 /// `snapshots_stale` diagnostic, summed over all files.
-pub fn count<'a>(
-    scans: impl IntoIterator<Item = &'a FileScan>,
-    now: DateTime<Utc>,
-    zone: Zone,
-) -> Counted {
+pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Counted) -> Counted {
     let mut scans: Vec<&FileScan> = scans.into_iter().collect();
     scans.sort_by(|a, b| counting_order((a.started, &a.path), (b.started, &b.path)));
     let mut sessions: FxHashMap<&str, Vec<&FileScan>> = FxHashMap::default();
@@ -33,7 +27,6 @@ pub fn count<'a>(
         sessions.entry(&scan.session).or_default().push(scan);
     }
     let mut seen: FxHashSet<&CopyKey> = FxHashSet::default();
-    let mut counted = Counted::new(now, zone);
     counted.zero = scans.iter().map(|s| s.records_zero).sum();
     let stale = scans.iter().map(|s| s.snapshots_stale).sum();
     let mut reasoning = 0;

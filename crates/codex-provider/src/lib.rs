@@ -22,11 +22,10 @@ pub mod file;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
 use openusage_core::{
     AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, TileSpec,
-    TokenRow, Zone, metric,
+    TokenRow, metric,
 };
 use openusage_files::{FileAccount, FileAgent, Root};
 
@@ -113,8 +112,8 @@ impl FileAgent for CodexProvider {
         scan
     }
 
-    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>, zone: Zone) -> Counted {
-        count::count(scans.iter().map(|s| &**s), now, zone)
+    fn count(&self, scans: &[Arc<file::FileScan>], counted: Counted) -> Counted {
+        count::count(scans.iter().map(|s| &**s), counted)
     }
 }
 

@@ -244,7 +244,7 @@ fn events_copied_into_another_rollout_count_once_for_the_earlier_session() {
             count_event(T3, 1600, 0, 160, 0),
         ],
     );
-    let counted = count::count([&copy, &original], now(), Zone::Utc);
+    let counted = count::count([&copy, &original], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (2, 1));
     let totals = counted.aggregator.totals();
     assert_eq!(
@@ -335,7 +335,7 @@ fn a_fork_repeating_its_parents_events_with_new_timestamps_counts_them_once() {
         Some("api"),
         "a later meta changes nothing"
     );
-    let counted = count::count([&fork, &parent], now(), Zone::Utc);
+    let counted = count::count([&fork, &parent], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (2, 1));
     assert_eq!(
         counted.aggregator.totals().tokens,
@@ -530,7 +530,7 @@ fn a_sub_agent_whose_parent_is_gone_counts_only_its_own_opening_turn() {
         ],
     );
     assert_eq!(child.parents, ["gone-parent"]);
-    let counted = count::count([&child], now(), Zone::Utc);
+    let counted = count::count([&child], Counted::new(now(), Zone::Utc));
     assert_eq!(counted.counted, 2);
     // 1000 in (800 cached) + 100 out, then 2000 in (1600 cached) + 200 out.
     assert_eq!(
@@ -553,7 +553,7 @@ fn the_opening_turn_is_capped_at_the_totals() {
             ),
         ],
     );
-    let counted = count::count([&child], now(), Zone::Utc);
+    let counted = count::count([&child], Counted::new(now(), Zone::Utc));
     assert_eq!(counted.aggregator.totals().tokens, tok(700, 300, 100));
 }
 
@@ -571,7 +571,7 @@ fn a_sub_agent_counting_from_zero_is_counted_whole() {
             ),
         ],
     );
-    let counted = count::count([&child], now(), Zone::Utc);
+    let counted = count::count([&child], Counted::new(now(), Zone::Utc));
     assert_eq!(counted.aggregator.totals().tokens, tok(14_700, 0, 300));
 }
 
@@ -601,7 +601,7 @@ fn a_fork_opening_on_an_inherited_total_with_its_parent_present_counts_its_own_t
         ],
     );
     assert_eq!(child.parents, ["parent"]);
-    let counted = count::count([&child, &parent], now(), Zone::Utc);
+    let counted = count::count([&child, &parent], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (2, 0));
     assert_eq!(
         counted.aggregator.totals().tokens,
@@ -640,12 +640,12 @@ fn a_fork_with_its_parents_full_history_copied_keeps_the_copy_rule() {
         Some([9, 9, 9, 0, 18]),
     ));
     let fork = scan("/s/fork.jsonl", &lines);
-    let counted = count::count([&fork, &parent], now(), Zone::Utc);
+    let counted = count::count([&fork, &parent], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (3, 2));
     assert_eq!(counted.aggregator.totals().tokens, tok(1800, 1200, 350));
 
     // The parent gone, its copied history counts under the fork, as before.
-    let counted = count::count([&fork], now(), Zone::Utc);
+    let counted = count::count([&fork], Counted::new(now(), Zone::Utc));
     assert_eq!((counted.counted, counted.duplicate), (3, 0));
     assert_eq!(counted.aggregator.totals().tokens, tok(1800, 1200, 350));
 }

@@ -68,7 +68,7 @@ pub fn pi(data: &[u8]) {
     again.lines_dropped = scan.lines_dropped;
     assert_eq!(again, scan, "streamed: another reading");
     let turns = scan.turns.len() as u64;
-    let counted = pi_provider::count::count([&scan], now(), zone(data));
+    let counted = pi_provider::count::count([&scan], Counted::new(now(), zone(data)));
     assert!(counted.counted <= turns, "more turns counted than read");
     check(counted, lines(data));
 }
@@ -89,7 +89,7 @@ pub fn codex(data: &[u8]) {
     again.lines_dropped = scan.lines_dropped;
     assert_eq!(again, scan, "streamed: another reading");
     check(
-        codex_provider::count::count([&scan], now(), zone(data)),
+        codex_provider::count::count([&scan], Counted::new(now(), zone(data))),
         lines(data),
     );
 }
@@ -112,7 +112,7 @@ pub fn claude(data: &[u8]) {
     assert_eq!(again, scan, "streamed: another reading");
     let advisors: u64 = scan.records.iter().map(|r| r.advisors.len() as u64).sum();
     check(
-        claude_code_provider::count::count([&scan], now(), zone(data)),
+        claude_code_provider::count::count([&scan], Counted::new(now(), zone(data))),
         lines(data) + advisors,
     );
 }

@@ -47,12 +47,18 @@ fn sums(counted: Counted) -> Sums {
 
 fn pi(data: &[u8]) -> Sums {
     let scan = pi_provider::file::scan_reader(Path::new("/f.jsonl"), data, now()).unwrap();
-    sums(pi_provider::count::count([&scan], now(), Zone::Utc))
+    sums(pi_provider::count::count(
+        [&scan],
+        Counted::new(now(), Zone::Utc),
+    ))
 }
 
 fn codex(data: &[u8]) -> Sums {
     let scan = codex_provider::file::scan_reader(Path::new("/f.jsonl"), data, now()).unwrap();
-    sums(codex_provider::count::count([&scan], now(), Zone::Utc))
+    sums(codex_provider::count::count(
+        [&scan],
+        Counted::new(now(), Zone::Utc),
+    ))
 }
 
 fn claude(data: &[u8]) -> Sums {
@@ -60,8 +66,7 @@ fn claude(data: &[u8]) -> Sums {
     let scan = claude_code_provider::file::scan_reader(path, data, now()).unwrap();
     sums(claude_code_provider::count::count(
         [&scan],
-        now(),
-        Zone::Utc,
+        Counted::new(now(), Zone::Utc),
     ))
 }
 

@@ -10,8 +10,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::humanize;
 use crate::keys::{DiagnosticKey, MetricKey, metric, series};
 use crate::ledger::{Ledger, LedgerBuilder};
+use crate::pricing::{CostMode, Lookup, PriceEntry, Pricing};
 use crate::snapshot::{DailyPoint, KindUsage, Metric, ModelUsage, Snapshot};
-use crate::usage::{ModelKey, Record, Tokens, Usage};
+use crate::usage::{ModelKey, Record, RecordCost, Tokens, Usage};
 use crate::zone::Zone;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -34,6 +35,9 @@ pub struct Aggregator {
     ledger: LedgerBuilder,
     /// Records whose addition saturated a sum of the totals.
     saturated: u64,
+    pricing: Pricing,
+    /// Each model's price (by its number), looked up when first met.
+    model_prices: Vec<Option<Lookup>>,
 }
 
 /// One kind's sums, and each of its subkinds' sums.
@@ -44,16 +48,16 @@ struct KindAcc {
 }
 
 impl KindAcc {
-    fn add(&mut self, record: &Record<'_>) {
-        self.usage.add_record(record);
+    fn add(&mut self, record: &Record<'_>, cost: &RecordCost) {
+        self.usage.add_record(record, cost);
         if let Some(sub) = record.subkind {
             match self.subkinds.get_mut(sub) {
                 Some(u) => {
-                    u.add_record(record);
+                    u.add_record(record, cost);
                 }
                 None => {
                     let mut u = Usage::default();
-                    u.add_record(record);
+                    u.add_record(record, cost);
                     self.subkinds.insert(sub.to_owned(), u);
                 }
             }
@@ -87,10 +91,16 @@ pub struct Counted {
 }
 
 impl Counted {
-    /// Nothing counted yet, with days as [`Aggregator::new`] sees them.
+    /// Nothing counted yet, with days as [`Aggregator::new`] sees them and
+    /// no prices.
     pub fn new(now: DateTime<Utc>, zone: Zone) -> Self {
+        Counted::priced(now, zone, Pricing::none())
+    }
+
+    /// Nothing counted yet; records are estimated with `pricing`.
+    pub fn priced(now: DateTime<Utc>, zone: Zone, pricing: Pricing) -> Self {
         Counted {
-            aggregator: Aggregator::new(now, zone),
+            aggregator: Aggregator::priced(now, zone, pricing),
             counted: 0,
             duplicate: 0,
             zero: 0,
@@ -116,6 +126,12 @@ impl Aggregator {
     /// Days are calendar days in `zone`; "today" is `now`'s, and the 7-day
     /// window starts exactly `7 * 24h` before `now`.
     pub fn new(now: DateTime<Utc>, zone: Zone) -> Self {
+        Aggregator::priced(now, zone, Pricing::none())
+    }
+
+    /// [`Aggregator::new`], estimating the records whose agent recorded no
+    /// usable cost with `pricing` (and, in `calculate` mode, every record).
+    pub fn priced(now: DateTime<Utc>, zone: Zone, pricing: Pricing) -> Self {
         Aggregator {
             zone,
             today: zone.date(now),
@@ -130,6 +146,8 @@ impl Aggregator {
             days: BTreeMap::new(),
             ledger: LedgerBuilder::new(zone),
             saturated: 0,
+            pricing,
+            model_prices: Vec::new(),
         }
     }
 
@@ -146,13 +164,17 @@ impl Aggregator {
         if record.at >= self.week_start {
             self.sessions_7d.insert(session);
         }
-        if self.total.add_record(record) {
+        let model = self.model(record);
+        let cost = self.cost(model, record);
+        if self.total.add_record(record, &cost) {
             self.saturated += 1;
         }
-        self.kinds.entry(record.kind).or_default().add(record);
-        let model = self.model(record);
-        self.model_usage[model as usize].add_record(record);
-        self.ledger.add(session, day, model, record);
+        self.kinds
+            .entry(record.kind)
+            .or_default()
+            .add(record, &cost);
+        self.model_usage[model as usize].add_record(record, &cost);
+        self.ledger.add(session, day, model, record, &cost);
 
         let day = self.days.entry(day).or_default();
         day.sessions.insert(session);
@@ -167,9 +189,27 @@ impl Aggregator {
         }
         let model = self.model_usage.len() as u32;
         self.model_usage.push(Usage::default());
+        self.model_prices.push(self.pricing.lookup(record));
         self.ledger.add_model(key.clone());
         self.models.insert(key, model);
         model
+    }
+
+    /// What `record` (of model number `model`) costs besides what its agent
+    /// recorded: an estimate when it needs one, its list price when the
+    /// mode asks for every record's.
+    fn cost(&self, model: u32, record: &Record<'_>) -> RecordCost {
+        let lookup = self.model_prices[model as usize].as_ref();
+        let price = lookup.map(|l| &l.price);
+        let needs = record.needs_estimate();
+        let at_list = price.map(|p| p.cost(record));
+        RecordCost {
+            estimated: at_list.filter(|_| needs),
+            unknown: needs && price.is_none(),
+            calculated: at_list.filter(|_| self.pricing.mode == CostMode::Calculate),
+            unlisted: price.is_none(),
+            local: lookup.is_some_and(|l| l.entry == PriceEntry::Local),
+        }
     }
 
     /// The totals so far.
@@ -263,23 +303,46 @@ impl Aggregator {
                 Metric::count(self.total.uncosted, "requests", "all-time"),
             );
         }
+        if let Some(cost) = self.total.estimated_cost_usd {
+            put(
+                metric::ESTIMATED_COST_USD,
+                Metric::estimate(cost, "USD", "all-time"),
+            );
+        }
+        if self.total.unknown_cost > 0 {
+            put(
+                metric::UNKNOWN_COST_REQUESTS,
+                Metric::count(self.total.unknown_cost, "requests", "all-time"),
+            );
+        }
+        if let Some(cost) = self.total.calculated_cost_usd {
+            put(
+                metric::CALCULATED_COST_USD,
+                Metric::estimate(cost, "USD", "all-time"),
+            );
+        }
         m
     }
 
     fn model_usage(&self) -> Vec<ModelUsage> {
-        let mut rows: Vec<(&ModelKey, &Usage)> = self
+        let mut rows: Vec<(&ModelKey, usize)> = self
             .models
             .iter()
-            .map(|(key, &model)| (key, &self.model_usage[model as usize]))
+            .map(|(key, &model)| (key, model as usize))
             .collect();
+        let usage = |model: usize| &self.model_usage[model];
         rows.sort_by(|(ka, a), (kb, b)| {
-            b.tokens
+            usage(*b)
+                .tokens
                 .total()
-                .cmp(&a.tokens.total())
+                .cmp(&usage(*a).tokens.total())
                 .then_with(|| ka.cmp(kb))
         });
         rows.into_iter()
-            .map(|(key, usage)| ModelUsage::new(key, usage))
+            .map(|(key, model)| {
+                let entry = self.model_prices[model].as_ref().map(|l| &l.entry);
+                ModelUsage::new(key, usage(model), entry)
+            })
             .collect()
     }
 

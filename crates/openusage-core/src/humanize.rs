@@ -1,4 +1,8 @@
-//! Numbers for people: `3.4M`, `12.5k`, `$41.20`.
+//! Numbers for people: `3.4M`, `12.5k`, `$41.20`, and costs in the words
+//! every view shares.
+
+use crate::pricing::CostMode;
+use crate::usage::Usage;
 
 /// A count with one decimal and a unit suffix from a thousand up: `950`,
 /// `1.5k`, `12k`, `3.4M`. Rounding may carry into the next unit
@@ -52,6 +56,122 @@ pub fn cost(cost: Option<f64>, unknown: u64) -> String {
     }
 }
 
+/// Dollars for people, never a positive cost as `$0.00`: `$41.20`,
+/// `<$0.01` for less than half a cent.
+pub fn money(x: f64) -> String {
+    if x > 0.0 && x < 0.005 {
+        "<$0.01".to_owned()
+    } else {
+        usd(x)
+    }
+}
+
+/// A group's cost as a table cell shows it in `mode`:
+/// - `recorded`: what the agents recorded, as [`cost`] says it;
+/// - `auto`: recorded plus list-price estimates, `~` in front when an
+///   estimate is part of it, `*` behind when some requests have neither a
+///   recorded cost nor a list price (`unpriced` when that leaves only $0);
+///   `local` when all it holds is models run locally, at $0;
+/// - `calculate`: every request at list price, `~` in front, `*` behind
+///   when some requests' model has no list price.
+///
+/// `-` when there is no figure to show. The notes of [`cost_notes`] explain
+/// the marks.
+pub fn cost_cell(usage: &Usage, mode: CostMode) -> String {
+    match mode {
+        CostMode::Recorded => match usage.cost_usd {
+            Some(c) if c > 0.0 && usage.unpriced + usage.uncosted == 0 => money(c),
+            Some(c) if c > 0.0 => format!("{}*", money(c)),
+            other => cost(other, usage.unpriced + usage.uncosted),
+        },
+        CostMode::Auto => {
+            let (recorded, estimated) = (usage.cost_usd, usage.estimated_cost_usd);
+            if recorded.is_none() && estimated.is_none() {
+                return "-".to_owned();
+            }
+            let sum = recorded.unwrap_or(0.0) + estimated.unwrap_or(0.0);
+            let approx = if estimated.is_some_and(|e| e > 0.0) {
+                "~"
+            } else {
+                ""
+            };
+            match usage.unknown_cost {
+                0 if sum == 0.0 && usage.local > 0 => "local".to_owned(),
+                0 => format!("{approx}{}", money(sum)),
+                _ if sum == 0.0 => "unpriced".to_owned(),
+                _ => format!("{approx}{}*", money(sum)),
+            }
+        }
+        CostMode::Calculate => match usage.calculated_cost_usd {
+            None => "-".to_owned(),
+            Some(c) if c == 0.0 && usage.local > 0 && usage.unlisted == 0 => "local".to_owned(),
+            Some(c) if usage.unlisted == 0 => format!("~{}", money(c)),
+            Some(c) => format!("~{}*", money(c)),
+        },
+    }
+}
+
+/// The notes under a table whose cost cells [`cost_cell`] made, for the
+/// table's `total`: one line per mark that appears.
+pub fn cost_notes(total: &Usage, mode: CostMode) -> Vec<String> {
+    let requests = |n: u64| plural(n, "request", "requests");
+    let mut notes = Vec::new();
+    match mode {
+        CostMode::Recorded => {
+            if total.unpriced > 0 {
+                notes.push(format!(
+                    "* {} unpriced: recorded at $0 with tokens used (no price was known), so not in the cost.",
+                    requests(total.unpriced)
+                ));
+            }
+            if total.uncosted > 0 && total.cost_usd.is_some() {
+                notes.push(format!(
+                    "* {} recorded no cost, so not in the cost.",
+                    requests(total.uncosted)
+                ));
+            }
+        }
+        CostMode::Auto => {
+            if total.estimated_cost_usd.is_some_and(|e| e > 0.0) {
+                notes.push(format!(
+                    "~ includes list-price estimates for requests that recorded no cost (~{} of it; see `openusage prices`).",
+                    money(total.estimated_cost_usd.unwrap_or(0.0))
+                ));
+            }
+            if total.unknown_cost > 0 {
+                notes.push(format!(
+                    "* {} with no recorded cost and no list price: not in the cost.",
+                    requests(total.unknown_cost)
+                ));
+            }
+        }
+        CostMode::Calculate => {
+            if total.calculated_cost_usd.is_some() {
+                notes.push(
+                    "~ every request at list price (see `openusage prices`), recorded costs aside."
+                        .to_owned(),
+                );
+            }
+            if total.unlisted > 0 && total.calculated_cost_usd.is_some() {
+                notes.push(format!(
+                    "* {} of models with no list price: not in the cost.",
+                    requests(total.unlisted)
+                ));
+            }
+        }
+    }
+    notes
+}
+
+/// Whether a cost column has anything to show in `mode`.
+pub fn has_cost(total: &Usage, mode: CostMode) -> bool {
+    match mode {
+        CostMode::Recorded => total.cost_usd.is_some(),
+        CostMode::Auto => total.cost_usd.is_some() || total.estimated_cost_usd.is_some(),
+        CostMode::Calculate => total.calculated_cost_usd.is_some(),
+    }
+}
+
 /// `1 session`, `2 sessions`.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -97,5 +217,49 @@ mod tests {
     fn money_has_two_decimals() {
         assert_eq!(usd(41.2), "$41.20");
         assert_eq!(usd(0.0), "$0.00");
+    }
+
+    #[test]
+    fn a_positive_cost_under_half_a_cent_is_never_zero_dollars() {
+        assert_eq!(money(0.0049), "<$0.01");
+        assert_eq!(money(0.0051), "$0.01");
+        assert_eq!(money(0.0), "$0.00");
+    }
+
+    fn costs(recorded: Option<f64>, estimated: Option<f64>) -> Usage {
+        Usage {
+            requests: 2,
+            cost_usd: recorded,
+            estimated_cost_usd: estimated,
+            ..Usage::default()
+        }
+    }
+
+    #[test]
+    fn auto_marks_estimates_and_unknown_costs_and_recorded_marks_neither() {
+        let both = costs(Some(1.0), Some(0.5));
+        assert_eq!(cost_cell(&both, CostMode::Auto), "~$1.50");
+        assert_eq!(cost_cell(&both, CostMode::Recorded), "$1.00");
+        let unknown = Usage {
+            unknown_cost: 1,
+            uncosted: 1,
+            ..costs(Some(1.0), None)
+        };
+        assert_eq!(cost_cell(&unknown, CostMode::Auto), "$1.00*");
+        assert_eq!(cost_cell(&unknown, CostMode::Recorded), "$1.00*");
+        let local = Usage {
+            local: 2,
+            unpriced: 2,
+            ..costs(Some(0.0), Some(0.0))
+        };
+        assert_eq!(cost_cell(&local, CostMode::Auto), "local");
+        assert_eq!(cost_cell(&local, CostMode::Recorded), "unpriced");
+        assert_eq!(cost_cell(&costs(None, None), CostMode::Auto), "-");
+        let listed = Usage {
+            calculated_cost_usd: Some(2.0),
+            unlisted: 1,
+            ..costs(Some(1.0), None)
+        };
+        assert_eq!(cost_cell(&listed, CostMode::Calculate), "~$2.00*");
     }
 }

@@ -81,6 +81,13 @@ pub mod metric {
     pub const UNPRICED_REQUESTS: MetricKey = MetricKey::new("unpriced_requests");
     /// Records that used tokens and recorded no cost at all.
     pub const UNCOSTED_REQUESTS: MetricKey = MetricKey::new("uncosted_requests");
+    /// The list-price estimates of the records whose agent recorded no
+    /// usable cost (unpriced or uncosted) and whose model has a price.
+    pub const ESTIMATED_COST_USD: MetricKey = MetricKey::new("estimated_cost_usd");
+    /// Unpriced or uncosted records whose model has no price either.
+    pub const UNKNOWN_COST_REQUESTS: MetricKey = MetricKey::new("unknown_cost_requests");
+    /// Every record at list price (in the `calculate` cost mode only).
+    pub const CALCULATED_COST_USD: MetricKey = MetricKey::new("calculated_cost_usd");
     /// Reasoning tokens, a part of output that some agents count apart.
     pub const TOTAL_REASONING_TOKENS: MetricKey = MetricKey::new("total_reasoning_tokens");
 }

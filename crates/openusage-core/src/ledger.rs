@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::usage::{ModelKey, Record, Usage};
+use crate::usage::{ModelKey, Record, RecordCost, Usage};
 use crate::zone::Zone;
 use rustc_hash::FxHashMap;
 
@@ -69,7 +69,14 @@ impl LedgerBuilder {
 
     /// Adds `record`, of the session numbered `session` (a new session is
     /// the next number) and the model numbered `model`, on `date`.
-    pub(crate) fn add(&mut self, session: u32, date: NaiveDate, model: u32, record: &Record) {
+    pub(crate) fn add(
+        &mut self,
+        session: u32,
+        date: NaiveDate,
+        model: u32,
+        record: &Record,
+        cost: &RecordCost,
+    ) {
         let ledger = &mut self.ledger;
         if session as usize == ledger.sessions.len() {
             ledger.sessions.push(SessionInfo {
@@ -96,7 +103,7 @@ impl LedgerBuilder {
         let row = &mut ledger.rows[index];
         row.first = row.first.min(at);
         row.last = row.last.max(at);
-        row.usage.add_record(record);
+        row.usage.add_record(record, cost);
     }
 
     pub(crate) fn finish(self) -> Ledger {

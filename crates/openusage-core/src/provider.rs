@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::clock::Clock;
 use crate::env::Env;
 use crate::ledger::Ledger;
+use crate::pricing::Pricing;
 use crate::settings::AccountConfig;
 use crate::snapshot::Snapshot;
 use crate::tile::TileSpec;
@@ -230,11 +232,32 @@ pub struct CollectContext<'a> {
     pub clock: &'a dyn Clock,
     /// Where days start (today, daily series, reports).
     pub zone: Zone,
+    /// The list prices records without a usable recorded cost are
+    /// estimated with, and the cost mode.
+    pub pricing: &'a Pricing,
     /// Where to report files read, so a long first load can show progress.
     pub progress: &'a Progress,
     /// The directory where readings are kept between runs (under the
     /// user's cache directory); `None` with `--no-cache`.
     pub cache_dir: Option<&'a Path>,
+}
+
+/// No prices, for contexts that name none.
+static NO_PRICING: LazyLock<Pricing> = LazyLock::new(Pricing::none);
+
+impl<'a> CollectContext<'a> {
+    /// A context with UTC days, no prices and no cache on disk; change the
+    /// fields that differ (`CollectContext { zone, ..CollectContext::new(…) }`).
+    pub fn new(env: &'a Env, clock: &'a dyn Clock, progress: &'a Progress) -> Self {
+        CollectContext {
+            env,
+            clock,
+            zone: Zone::Utc,
+            pricing: &NO_PRICING,
+            progress,
+            cache_dir: None,
+        }
+    }
 }
 
 impl fmt::Debug for CollectContext<'_> {
@@ -248,20 +271,15 @@ impl fmt::Debug for CollectContext<'_> {
     }
 }
 
-/// Collects `account` once at `now`, without progress reporting or a cache
-/// on disk: what tests and tools that drive one provider directly need.
-/// Days are UTC days.
+/// Collects `account` once at `now`, without progress reporting, a cache
+/// on disk or prices: what tests and tools that drive one provider directly
+/// need. Days are UTC days.
 pub fn collect_once(account: &dyn AccountReader, env: &Env, now: DateTime<Utc>) -> Snapshot {
     let clock = crate::clock::FixedClock(now);
     let progress = Progress::default();
-    let ctx = CollectContext {
-        env,
-        clock: &clock,
-        zone: Zone::Utc,
-        progress: &progress,
-        cache_dir: None,
-    };
-    account.collect(&ctx).snapshot
+    account
+        .collect(&CollectContext::new(env, &clock, &progress))
+        .snapshot
 }
 
 /// What collecting an account gives: the snapshot, and the ledger of the

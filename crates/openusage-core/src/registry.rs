@@ -7,12 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::env::Env;
 use crate::provider::{
-    About, AccountReader, CollectContext, Collected, Detection, LoadContext, Progress, Provider,
+    About, AccountReader, CollectContext, Collected, Detection, LoadContext, Provider,
 };
 use crate::settings::{AccountConfig, Settings, SettingsError};
-use crate::zone::Zone;
-use crate::{clock::Clock, env::Env};
 
 /// Every provider the host can show, in display order.
 #[derive(Default)]
@@ -78,23 +77,10 @@ impl Account {
 
     /// Reads the account's data now. An account keeps what it learnt of
     /// the files between calls, so a second collect re-reads only what
-    /// changed; with a `cache_dir`, the first collect starts from what a
-    /// previous run saved there. Days start at midnight in `zone`.
-    pub fn collect(
-        &self,
-        env: &Env,
-        clock: &dyn Clock,
-        zone: Zone,
-        progress: &Progress,
-        cache_dir: Option<&Path>,
-    ) -> Collected {
-        self.reader.collect(&CollectContext {
-            env,
-            clock,
-            zone,
-            progress,
-            cache_dir,
-        })
+    /// changed; with a cache directory in `ctx`, the first collect starts
+    /// from what a previous run saved there.
+    pub fn collect(&self, ctx: &CollectContext<'_>) -> Collected {
+        self.reader.collect(ctx)
     }
 
     /// Saves what the account learnt of its files under `cache_dir`.
@@ -240,7 +226,7 @@ impl Registry {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
-    use crate::provider::AccountError;
+    use crate::provider::{AccountError, Progress};
     use crate::snapshot::{Snapshot, Status};
 
     /// A provider that detects one account `fake` and echoes its `extra.label`.
@@ -310,8 +296,9 @@ mod tests {
             .iter()
             .map(|a| {
                 let progress = Progress::default();
+                let env = Env::new("/h");
                 let s = a
-                    .collect(&Env::new("/h"), &clock, Zone::Utc, &progress, None)
+                    .collect(&CollectContext::new(&env, &clock, &progress))
                     .snapshot;
                 (s.account_id, s.message)
             })

@@ -6,12 +6,14 @@
 
 #![deny(missing_docs)]
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::env::Env;
+use crate::pricing::{CostMode, UserPrice};
 use crate::zone::Zone;
 
 /// One entry of `accounts[]`: which provider reads it and the provider's own
@@ -54,6 +56,12 @@ pub struct Settings {
     /// Where days start: `"UTC"` (the default), `"local"` or an IANA name,
     /// checked when the file is loaded ([`Settings::zone`] reads it).
     pub timezone: Option<String>,
+    /// Which costs the views show (`"cost"`: `auto`, `recorded` or
+    /// `calculate`); `None` when the settings say nothing.
+    pub cost: Option<CostMode>,
+    /// The user's own prices, by model id (`"prices"`), which override the
+    /// price table.
+    pub prices: BTreeMap<String, UserPrice>,
 }
 
 /// The `ui` object: how the dashboard behaves.
@@ -80,6 +88,8 @@ impl Default for Settings {
             ui: UiSettings::default(),
             detect: true,
             timezone: None,
+            cost: None,
+            prices: BTreeMap::new(),
         }
     }
 }
@@ -111,6 +121,10 @@ struct SettingsFile {
     detect: bool,
     #[serde(default)]
     timezone: Option<String>,
+    #[serde(default)]
+    cost: Option<String>,
+    #[serde(default)]
+    prices: BTreeMap<String, UserPrice>,
 }
 
 fn yes() -> bool {
@@ -220,12 +234,34 @@ pub fn load(path: &Path) -> Result<Settings, SettingsError> {
             message: e.to_string(),
         })?;
     }
+    let invalid = |place: String, message: String| SettingsError::Invalid {
+        path: path.to_path_buf(),
+        place,
+        message,
+    };
+    let cost = match file.cost.as_deref() {
+        None => None,
+        Some(name) => Some(CostMode::from_name(name).ok_or_else(|| {
+            invalid(
+                "cost".to_owned(),
+                format!("unknown cost mode {name:?} (known: auto, recorded, calculate)"),
+            )
+        })?),
+    };
+    if let Some((model, _)) = file.prices.iter().find(|(_, p)| !p.is_valid()) {
+        return Err(invalid(
+            format!("prices.{model}"),
+            "prices must be numbers of at least 0 (USD per million tokens)".to_owned(),
+        ));
+    }
     Ok(Settings {
         path: Some(path.to_path_buf()),
         accounts: file.accounts,
         ui: file.ui,
         detect: file.detect,
         timezone: file.timezone,
+        cost,
+        prices: file.prices,
     })
 }
 
@@ -421,6 +457,29 @@ mod tests {
         );
         let err = load_text(r#"{"timezone":7}"#).unwrap_err().to_string();
         assert!(err.contains("timezone"), "{err}");
+    }
+
+    #[test]
+    fn user_prices_and_the_cost_mode_are_checked_where_they_stand() {
+        let s = load_text(
+            r#"{"cost":"calculate","prices":{"my-model":{"input":1.5,"output":6,"cache_read":0.15}}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.cost, Some(CostMode::Calculate));
+        let price = s.prices["my-model"].per_token();
+        assert_eq!((price.input, price.output), (1.5e-6, 6e-6));
+        assert_eq!((price.cache_read, price.cache_write), (Some(0.15e-6), None));
+        let e = error_text(r#"{"prices":{"m":{"input":-1,"output":2}}}"#);
+        assert!(
+            e.ends_with("prices.m: prices must be numbers of at least 0 (USD per million tokens)"),
+            "{e}"
+        );
+        let e = error_text(r#"{"prices":{"m":{"input":1}}}"#);
+        assert!(e.contains("prices.m: missing field `output`"), "{e}");
+        let e = error_text(r#"{"prices":{"m":{"input":1,"output":2,"cache_wrte":3}}}"#);
+        assert!(e.contains("prices.m.cache_wrte: unknown field"), "{e}");
+        let e = error_text(r#"{"cost":"cheap"}"#);
+        assert!(e.contains("cost: unknown cost mode \"cheap\""), "{e}");
     }
 
     #[test]

@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{DiagnosticKey, DimensionKey, MetricKey, SeriesKey, dimension};
-use crate::usage::{ModelKey, Usage};
+use crate::pricing::PriceEntry;
+use crate::usage::{ModelKey, Tokens, Usage};
 use crate::zone::Zone;
 
 /// Version of the JSON document printed by `openusage snapshot --json`.
@@ -244,6 +245,20 @@ pub struct ModelUsage {
     /// How many requests recorded no cost at all; present when any did.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub uncosted_requests: u64,
+    /// The list-price estimate of the unpriced and uncosted requests;
+    /// present when the model has a price and any request needed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_cost_usd: Option<f64>,
+    /// Unpriced or uncosted requests whose model has no price either.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown_cost_requests: u64,
+    /// Every request at list price (the `calculate` cost mode only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculated_cost_usd: Option<f64>,
+    /// Which price the model has: the price table's key, `user` or
+    /// `local`; absent when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_entry: Option<String>,
 }
 
 impl ModelUsage {
@@ -252,7 +267,36 @@ impl ModelUsage {
         self.dimensions.get(key.as_str()).map(String::as_str)
     }
 
-    pub(crate) fn new(key: &ModelKey, usage: &Usage) -> Self {
+    /// The row's sums, as the views add them up.
+    pub fn usage(&self) -> Usage {
+        Usage {
+            tokens: Tokens {
+                input: self.input_tokens,
+                output: self.output_tokens,
+                cache_read: self.cache_read_tokens,
+                cache_write: self.cache_write_tokens,
+            },
+            requests: self.requests,
+            unpriced: self.unpriced_requests,
+            uncosted: self.uncosted_requests,
+            cost_usd: self.cost_usd,
+            estimated_cost_usd: self.estimated_cost_usd,
+            unknown_cost: self.unknown_cost_requests,
+            calculated_cost_usd: self.calculated_cost_usd,
+            unlisted: if self.price_entry.is_none() {
+                self.requests
+            } else {
+                0
+            },
+            local: if self.price_entry.as_deref() == Some("local") {
+                self.requests
+            } else {
+                0
+            },
+        }
+    }
+
+    pub(crate) fn new(key: &ModelKey, usage: &Usage, price: Option<&PriceEntry>) -> Self {
         let mut dimensions = BTreeMap::new();
         if let Some(p) = &key.upstream_provider {
             dimensions.insert(dimension::UPSTREAM_PROVIDER.to_string(), p.clone());
@@ -277,6 +321,10 @@ impl ModelUsage {
             unpriced: usage.unpriced > 0,
             unpriced_requests: usage.unpriced,
             uncosted_requests: usage.uncosted,
+            estimated_cost_usd: usage.estimated_cost_usd,
+            unknown_cost_requests: usage.unknown_cost,
+            calculated_cost_usd: usage.calculated_cost_usd,
+            price_entry: price.map(|e| e.as_str().to_owned()),
         }
     }
 }
@@ -299,6 +347,15 @@ pub struct KindUsage {
     pub unpriced_requests: u64,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub uncosted_requests: u64,
+    /// The list-price estimate of the unpriced and uncosted requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_cost_usd: Option<f64>,
+    /// Unpriced or uncosted requests whose model has no price either.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown_cost_requests: u64,
+    /// Every request at list price (the `calculate` cost mode only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculated_cost_usd: Option<f64>,
     /// The same sums per name the agent gave the operation (Pi's `usage`
     /// entries carry one: `cache_warm`, ...); present when any record had one.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -339,6 +396,9 @@ impl KindUsage {
             cost_usd: usage.cost_usd,
             unpriced_requests: usage.unpriced,
             uncosted_requests: usage.uncosted,
+            estimated_cost_usd: usage.estimated_cost_usd,
+            unknown_cost_requests: usage.unknown_cost,
+            calculated_cost_usd: usage.calculated_cost_usd,
             subkinds,
         }
     }

@@ -71,16 +71,53 @@ pub struct Usage {
     /// Sum of the recorded costs (unpriced zeros included); `None` when no
     /// record recorded one.
     pub cost_usd: Option<f64>,
+    /// Sum of the list-price estimates of the unpriced and uncosted records
+    /// whose model has a price; `None` when there was none to make.
+    pub estimated_cost_usd: Option<f64>,
+    /// Unpriced or uncosted records whose model has no price either: their
+    /// cost is unknown.
+    pub unknown_cost: u64,
+    /// Every record at list price, when the cost mode asks for it
+    /// (`calculate`); `None` otherwise, or when no record has a price.
+    pub calculated_cost_usd: Option<f64>,
+    /// Records whose model has no list price (whatever they recorded):
+    /// what a sum at list price leaves out.
+    pub unlisted: u64,
+    /// Records of models run locally (priced at $0 as such).
+    pub local: u64,
+}
+
+/// What one record costs besides what its agent recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RecordCost {
+    /// Its list-price estimate, when it needs one (unpriced or uncosted)
+    /// and its model has a price.
+    pub estimated: Option<f64>,
+    /// It needs an estimate and its model has no price.
+    pub unknown: bool,
+    /// Its cost at list price, when asked for and its model has a price.
+    pub calculated: Option<f64>,
+    /// Its model has no list price.
+    pub unlisted: bool,
+    /// Its model runs locally.
+    pub local: bool,
 }
 
 impl Usage {
-    /// Adds one record; true when a sum saturated.
-    pub(crate) fn add_record(&mut self, record: &Record<'_>) -> bool {
+    /// Adds one record, with what it costs besides its recorded cost; true
+    /// when a sum saturated.
+    pub(crate) fn add_record(&mut self, record: &Record<'_>, cost: &RecordCost) -> bool {
         self.requests += 1;
         self.unpriced += u64::from(record.is_unpriced());
         self.uncosted += u64::from(record.is_uncosted());
+        self.unknown_cost += u64::from(cost.unknown);
+        self.unlisted += u64::from(cost.unlisted);
+        self.local += u64::from(cost.local);
         let tokens = self.tokens.add(&record.tokens);
-        add_cost(&mut self.cost_usd, record.cost_usd) | tokens
+        add_cost(&mut self.cost_usd, record.cost_usd)
+            | add_cost(&mut self.estimated_cost_usd, cost.estimated)
+            | add_cost(&mut self.calculated_cost_usd, cost.calculated)
+            | tokens
     }
 
     /// Adds another group's sums to this one; true when a sum saturated.
@@ -88,8 +125,14 @@ impl Usage {
         self.requests += other.requests;
         self.unpriced += other.unpriced;
         self.uncosted += other.uncosted;
+        self.unknown_cost += other.unknown_cost;
+        self.unlisted += other.unlisted;
+        self.local += other.local;
         let tokens = self.tokens.add(&other.tokens);
-        add_cost(&mut self.cost_usd, other.cost_usd) | tokens
+        add_cost(&mut self.cost_usd, other.cost_usd)
+            | add_cost(&mut self.estimated_cost_usd, other.estimated_cost_usd)
+            | add_cost(&mut self.calculated_cost_usd, other.calculated_cost_usd)
+            | tokens
     }
 }
 
@@ -124,6 +167,11 @@ impl Record<'_> {
     /// A recorded cost of exactly 0 for a record that used tokens.
     pub fn is_unpriced(&self) -> bool {
         self.cost_usd == Some(0.0) && !self.tokens.is_zero()
+    }
+
+    /// Its recorded cost does not say what it cost: unpriced or uncosted.
+    pub fn needs_estimate(&self) -> bool {
+        self.is_unpriced() || self.is_uncosted()
     }
 
     /// No cost recorded for a record that used tokens.

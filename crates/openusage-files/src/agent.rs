@@ -19,14 +19,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use openusage_core::Env;
 use openusage_core::aggregate::Counted;
 use openusage_core::options;
 use openusage_core::settings::AccountConfig;
 use openusage_core::snapshot::{Snapshot, Status};
 use openusage_core::status::Wording;
-use openusage_core::zone::Zone;
 use openusage_core::{
     AccountError, AccountReader, CollectContext, Collected, Detection, LoadContext,
 };
@@ -82,9 +80,9 @@ pub trait FileAgent: Send + Sync + fmt::Debug + 'static {
     /// The reading of a file before its first line.
     fn start(&self, path: &Path) -> Self::Scan;
 
-    /// Counts the usage of every file read, copies once; `now` and `zone`
-    /// place days.
-    fn count(&self, scans: &[Arc<Self::Scan>], now: DateTime<Utc>, zone: Zone) -> Counted;
+    /// Counts the usage of every file read, copies once, into `counted`
+    /// (which places days and prices records) and returns it.
+    fn count(&self, scans: &[Arc<Self::Scan>], counted: Counted) -> Counted;
 }
 
 /// The account option listing directories read besides the others.
@@ -183,7 +181,8 @@ impl<A: FileAgent> AccountReader for FileAccount<A> {
             files::read_roots(&roots, A::ENDINGS, &self.scans, ctx.progress, |path| {
                 self.agent.start(path)
             });
-        let counted = self.agent.count(&reading.scans, now, ctx.zone);
+        let start = Counted::priced(now, ctx.zone, ctx.pricing.clone());
+        let counted = self.agent.count(&reading.scans, start);
         reading.diagnostics.turns_zero = counted.zero;
         reading.diagnostics.turns_counted = counted.counted;
         reading.diagnostics.turns_duplicate = counted.duplicate;

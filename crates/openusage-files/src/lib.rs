@@ -31,7 +31,7 @@
 //! use openusage_core::aggregate::Counted;
 //! use openusage_core::usage::{Record, Tokens, kind};
 //! use openusage_core::{
-//!     AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, Zone,
+//!     AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider,
 //! };
 //! use openusage_files::{FileAccount, FileAgent, Incremental, Root, Scanned};
 //! use serde::{Deserialize, Serialize};
@@ -88,13 +88,12 @@
 //!         let session = path.file_stem().map(|s| s.to_string_lossy().into_owned());
 //!         ToyFile { session: session.unwrap_or_default(), ..ToyFile::default() }
 //!     }
-//!     fn count(&self, files: &[Arc<ToyFile>], now: DateTime<Utc>, zone: Zone) -> Counted {
-//!         let mut counted = Counted::new(now, zone);
+//!     fn count(&self, files: &[Arc<ToyFile>], mut counted: Counted) -> Counted {
 //!         for file in files {
 //!             for &output in &file.replies {
 //!                 counted.aggregator.add(&Record {
 //!                     session: &file.session,
-//!                     at: file.mtime.unwrap_or(now),
+//!                     at: file.mtime.unwrap_or(DateTime::UNIX_EPOCH),
 //!                     model: "toy-1",
 //!                     upstream_provider: None,
 //!                     workspace: None,

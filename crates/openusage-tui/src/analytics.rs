@@ -2,7 +2,7 @@
 //! from snapshots only (`daily_series`, `model_usage`): the files are never
 //! read again.
 
-use openusage_core::usage::{Tokens, add_cost};
+use openusage_core::usage::{Tokens, Usage};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -46,11 +46,9 @@ pub struct Row {
     pub cache_write: u64,
     pub tokens: u64,
     pub requests: u64,
-    pub cost: Option<f64>,
-    /// Requests recorded at $0 with tokens used: no price was known.
-    pub unpriced: u64,
-    /// Requests that recorded no cost at all.
-    pub uncosted: u64,
+    /// The row's costs: recorded, estimated, at list price, and the
+    /// requests each leaves out.
+    pub costs: Usage,
 }
 
 impl Analytics {
@@ -187,9 +185,7 @@ fn group<'a>(
         (row.cache_read, row.cache_write) = (sum.cache_read, sum.cache_write);
         row.tokens = sum.total();
         row.requests = row.requests.saturating_add(m.requests);
-        row.unpriced = row.unpriced.saturating_add(m.unpriced_requests);
-        row.uncosted = row.uncosted.saturating_add(m.uncosted_requests);
-        add_cost(&mut row.cost, m.cost_usd);
+        row.costs.add(&m.usage());
     }
     // Stable: rows of equal tokens stay in name order.
     rows.sort_by_key(|r| std::cmp::Reverse(r.tokens));

@@ -17,6 +17,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use openusage_core::pricing::CostMode;
 use openusage_core::{About, Progress, Snapshot};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -48,6 +49,8 @@ pub struct Options {
     pub refresh_every: Duration,
     /// The registered providers (see [`App::providers`]).
     pub providers: Vec<About>,
+    /// Which costs the views show.
+    pub cost: CostMode,
 }
 
 /// Why the live view ended, other than the user quitting.
@@ -148,7 +151,9 @@ fn event_loop<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
-    let mut app = App::new(options.page).with_providers(options.providers.clone());
+    let mut app = App::new(options.page)
+        .with_providers(options.providers.clone())
+        .with_cost(options.cost);
     let mut pages = Pages::default();
     let mut stats = Stats::default();
     app.loading = Loading::Reading { files: 0 };
@@ -502,6 +507,7 @@ mod tests {
                 page,
                 refresh_every: Duration::from_secs(3600),
                 providers: Vec::new(),
+                cost: CostMode::Auto,
             };
             let result = event_loop(&mut terminal, &collector, &rx, options, tick);
             if matches!(result, Ok(Stats { idle: true, .. })) {

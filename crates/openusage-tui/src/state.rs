@@ -1,5 +1,6 @@
 //! The state of the views and how keys change it. Nothing here draws.
 
+use openusage_core::pricing::CostMode;
 use openusage_core::{About, Snapshot, TileSpec};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -79,6 +80,8 @@ pub struct App {
     /// The registered providers, as they describe themselves: what their
     /// tiles show, and where they look (said when nothing was found).
     pub providers: Vec<About>,
+    /// Which costs the views show.
+    pub cost: CostMode,
 }
 
 /// What the loop around the views must do after a key.
@@ -101,12 +104,18 @@ impl App {
             scroll: 0,
             help: false,
             providers: Vec::new(),
+            cost: CostMode::Auto,
         }
     }
 
     /// The same app, knowing the registered `providers`.
     pub fn with_providers(self, providers: Vec<About>) -> Self {
         App { providers, ..self }
+    }
+
+    /// The same app, showing costs in `cost` mode.
+    pub fn with_cost(self, cost: CostMode) -> Self {
+        App { cost, ..self }
     }
 
     /// What the tiles of `provider_id`'s accounts show (the common rows

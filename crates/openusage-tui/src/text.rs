@@ -119,6 +119,29 @@ pub fn pad_left(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` broken at spaces into lines of at most `columns` columns (a word
+/// wider than that gets a line of its own), continuation lines indented by
+/// two spaces: the notes under a table, on any screen.
+pub fn wrap_words(text: &str, columns: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let candidate = if current.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{current} {word}")
+        };
+        if width(&candidate) > columns && !current.trim().is_empty() {
+            lines.push(std::mem::take(&mut current));
+            current = format!("  {word}");
+        } else {
+            current = candidate;
+        }
+    }
+    lines.push(current);
+    lines
+}
+
 /// A share as a whole percentage; `<1%` rather than a misleading `0%`.
 pub fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
@@ -228,5 +251,21 @@ mod tests {
         assert_eq!(percent(0, 1000), "0%");
         assert_eq!(percent(615, 1000), "62%");
         assert_eq!(percent(5, 0), "0%");
+    }
+
+    #[test]
+    fn notes_wrap_at_spaces_within_the_width() {
+        let lines = wrap_words("~ includes list-price estimates for requests", 20);
+        assert_eq!(
+            lines,
+            [
+                "~ includes",
+                "  list-price",
+                "  estimates for",
+                "  requests"
+            ]
+        );
+        assert!(lines.iter().all(|l| width(l) <= 20));
+        assert_eq!(wrap_words("short", 20), ["short"]);
     }
 }

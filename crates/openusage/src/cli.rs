@@ -36,6 +36,11 @@ pub struct Global {
     /// [default: the settings' "timezone", else UTC]
     #[arg(long, global = true, value_name = "ZONE")]
     pub timezone: Option<String>,
+    /// Which costs to show: recorded plus list-price estimates for the rest
+    /// (auto), only what the agents recorded (recorded), or every request at
+    /// list price (calculate) [default: the settings' "cost", else auto]
+    #[arg(long, global = true, value_name = "MODE", value_parser = ["auto", "recorded", "calculate"])]
+    pub cost: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +54,14 @@ pub enum Command {
         /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
+    },
+    /// The list price a model id resolves to, and the table entry it comes from
+    Prices {
+        /// The model id, as an agent records it (claude-sonnet-4-5-20250929)
+        model: String,
+        /// The upstream provider the agent records beside it (anthropic)
+        #[arg(long, value_name = "PROVIDER")]
+        provider: Option<String>,
     },
     /// Collect every account's usage now
     Snapshot {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use openusage_core::{
-    AccountConfig, CollectContext, Env, FixedClock, LoadContext, Progress, Provider, Zone,
+    AccountConfig, CollectContext, Env, FixedClock, LoadContext, Progress, Provider,
 };
 use pi_provider::PiProvider;
 
@@ -20,13 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = Env::new(&home);
     let clock = FixedClock(chrono::DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")?.to_utc());
     let progress = Progress::default();
-    let ctx = CollectContext {
-        env: &env,
-        clock: &clock,
-        zone: Zone::Utc,
-        progress: &progress,
-        cache_dir: None,
-    };
+    let ctx = CollectContext::new(&env, &clock, &progress);
     let account = PiProvider.load_account(
         &AccountConfig::new("pi", "pi"),
         &LoadContext {

@@ -10,7 +10,6 @@ use std::cmp::Ordering;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use openusage_core::Zone;
 use openusage_core::aggregate::Counted;
 use openusage_core::usage::Record;
 use openusage_files::counting_order;
@@ -20,15 +19,10 @@ use crate::file::FileScan;
 use crate::turn::Key;
 
 /// Counts the turns of `scans` (files without a header are ignored).
-pub fn count<'a>(
-    scans: impl IntoIterator<Item = &'a FileScan>,
-    now: DateTime<Utc>,
-    zone: Zone,
-) -> Counted {
+pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Counted) -> Counted {
     let mut scans: Vec<&FileScan> = scans.into_iter().filter(|s| !s.skipped()).collect();
     scans.sort_by(|a, b| file_order(a, b));
     let mut seen: FxHashSet<Key> = FxHashSet::default();
-    let mut counted = Counted::new(now, zone);
     counted.zero = scans.iter().map(|s| s.turns_zero).sum();
     for scan in scans {
         for t in &scan.turns {
@@ -75,6 +69,7 @@ fn order_key(scan: &FileScan) -> (Option<DateTime<Utc>>, &Path) {
 mod tests {
     use super::*;
     use crate::file::scan_reader;
+    use openusage_core::Zone;
     use openusage_core::usage::Tokens;
     use openusage_core::{MetricValue, Snapshot, Status};
     use std::path::Path;
@@ -140,7 +135,7 @@ mod tests {
     #[test]
     fn copied_turns_count_once_and_the_fork_keeps_its_own_turns() {
         let (parent, fork) = parent_and_fork();
-        let counted = count(&[fork, parent], now(), Zone::Utc);
+        let counted = count(&[fork, parent], Counted::new(now(), Zone::Utc));
         assert_eq!((counted.counted, counted.duplicate), (3, 2));
         assert_eq!(
             counted.aggregator.totals().tokens,
@@ -157,8 +152,11 @@ mod tests {
     #[test]
     fn the_result_does_not_depend_on_the_order_files_arrive_in() {
         let (parent, fork) = parent_and_fork();
-        let a = count(&[parent.clone(), fork.clone()], now(), Zone::Utc);
-        let b = count(&[fork, parent], now(), Zone::Utc);
+        let a = count(
+            &[parent.clone(), fork.clone()],
+            Counted::new(now(), Zone::Utc),
+        );
+        let b = count(&[fork, parent], Counted::new(now(), Zone::Utc));
         assert_eq!(a.aggregator.totals(), b.aggregator.totals());
         let mut sa = Snapshot::new("pi", "pi", now(), Status::Ok, "");
         let mut sb = sa.clone();
@@ -183,7 +181,7 @@ mod tests {
                 turn("a1", Some(1), 100),
             ],
         );
-        let counted = count(&[copy, parent], now(), Zone::Utc);
+        let counted = count(&[copy, parent], Counted::new(now(), Zone::Utc));
         assert_eq!(counted.duplicate, 1);
         assert_eq!(used(counted, "total_sessions"), MetricValue::Count(1));
     }
@@ -201,7 +199,7 @@ mod tests {
                 turn("a1", Some(1), 100),
             ],
         );
-        let counted = count(&[odd, late], now(), Zone::Utc);
+        let counted = count(&[odd, late], Counted::new(now(), Zone::Utc));
         assert_eq!(counted.duplicate, 1);
         let mut snap = Snapshot::new("pi", "pi", now(), Status::Ok, "");
         counted.aggregator.fill(&mut snap);
@@ -225,7 +223,7 @@ mod tests {
                 turn("a1", Some(1), 100),
             ],
         );
-        let counted = count(&[b, a], now(), Zone::Utc);
+        let counted = count(&[b, a], Counted::new(now(), Zone::Utc));
         let mut snap = Snapshot::new("pi", "pi", now(), Status::Ok, "");
         counted.aggregator.fill(&mut snap);
         assert_eq!(snap.model_usage[0].dimensions["workspace_label"], "dash");
@@ -245,7 +243,7 @@ mod tests {
                 turn("e2", None, 10),
             ],
         );
-        let counted = count(&[a, b], now(), Zone::Utc);
+        let counted = count(&[a, b], Counted::new(now(), Zone::Utc));
         assert_eq!((counted.counted, counted.duplicate), (2, 1));
     }
 
@@ -260,7 +258,7 @@ mod tests {
                 bare.to_owned(),
             ],
         );
-        let counted = count(&[a], now(), Zone::Utc);
+        let counted = count(&[a], Counted::new(now(), Zone::Utc));
         assert_eq!((counted.counted, counted.duplicate), (2, 0));
     }
 
@@ -271,7 +269,10 @@ mod tests {
             turn("a1", Some(1), 100),
         ];
         let twice: Vec<String> = once.iter().chain(once.iter()).cloned().collect();
-        let counted = count(&[file("/s/a.jsonl", &twice)], now(), Zone::Utc);
+        let counted = count(
+            &[file("/s/a.jsonl", &twice)],
+            Counted::new(now(), Zone::Utc),
+        );
         assert_eq!((counted.counted, counted.duplicate), (1, 1));
     }
 
@@ -285,7 +286,7 @@ mod tests {
                 turn("a1", Some(1), 101),
             ],
         );
-        assert_eq!(count(&[a], now(), Zone::Utc).counted, 2);
+        assert_eq!(count(&[a], Counted::new(now(), Zone::Utc)).counted, 2);
     }
 
     #[test]
@@ -302,7 +303,7 @@ mod tests {
         };
         let parent = file("/s/parent.jsonl", &lines("parent", "2026-11-19T09:00:00Z"));
         let fork = file("/s/fork.jsonl", &lines("fork", "2026-11-19T11:00:00Z"));
-        let counted = count(&[fork, parent], now(), Zone::Utc);
+        let counted = count(&[fork, parent], Counted::new(now(), Zone::Utc));
         assert_eq!((counted.counted, counted.duplicate), (3, 3));
         let mut snap = Snapshot::new("pi", "pi", now(), Status::Ok, "");
         counted.aggregator.fill(&mut snap);

@@ -23,10 +23,9 @@ pub mod turn;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
 use openusage_core::{
-    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, Zone,
+    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider,
 };
 use openusage_files::{FileAccount, FileAgent, Root};
 
@@ -83,8 +82,8 @@ impl FileAgent for PiProvider {
         file::FileScan::new(path)
     }
 
-    fn count(&self, scans: &[Arc<file::FileScan>], now: DateTime<Utc>, zone: Zone) -> Counted {
-        count::count(scans.iter().map(|s| &**s), now, zone)
+    fn count(&self, scans: &[Arc<file::FileScan>], counted: Counted) -> Counted {
+        count::count(scans.iter().map(|s| &**s), counted)
     }
 }
 

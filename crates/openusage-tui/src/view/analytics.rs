@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 use openusage_core::humanize;
+use openusage_core::pricing::CostMode;
+use openusage_core::usage::Usage;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -9,7 +11,7 @@ use super::table::{self, left, right};
 use crate::analytics::{Analytics, Row};
 use crate::chart;
 use crate::state::Window;
-use crate::text::{self, clean, percent};
+use crate::text::{self, clean, percent, wrap_words};
 
 const SHARE_BAR: usize = 16;
 const MAX_BAR_WIDTH: usize = 3;
@@ -18,7 +20,7 @@ const MAX_BAR_WIDTH: usize = 3;
 pub const MAX_ROWS: usize = 500;
 
 /// The page's lines for `width` columns.
-pub fn lines(a: &Analytics, window: Window, width: usize) -> Vec<Line<'static>> {
+pub fn lines(a: &Analytics, window: Window, mode: CostMode, width: usize) -> Vec<Line<'static>> {
     let Some(span) = a.span else {
         return vec![Line::from("No accounts to show.")];
     };
@@ -49,11 +51,11 @@ pub fn lines(a: &Analytics, window: Window, width: usize) -> Vec<Line<'static>> 
         return out;
     }
     out.push(heading("Models (all time)"));
-    out.extend(models(&t.models, t.total_tokens, width));
+    out.extend(models(&t.models, t.total_tokens, mode, width));
     out.extend(rest(&t.models, t.total_tokens, "model", "models"));
     out.push(Line::default());
     out.push(heading("Workspaces (all time)"));
-    out.extend(workspaces(&t.workspaces, t.total_tokens, width));
+    out.extend(workspaces(&t.workspaces, t.total_tokens, mode, width));
     out.extend(rest(
         &t.workspaces,
         t.total_tokens,
@@ -154,14 +156,15 @@ impl Chart<'_> {
     }
 }
 
-fn cost(r: &Row) -> String {
-    match r.cost {
-        None => "–".to_owned(),
-        Some(_) => humanize::cost(r.cost, r.unpriced + r.uncosted),
+/// A row's cost cell (see [`humanize::cost_cell`]); a dash when it has none.
+fn cost(r: &Row, mode: CostMode) -> String {
+    match humanize::cost_cell(&r.costs, mode).as_str() {
+        "-" => "–".to_owned(),
+        cell => cell.to_owned(),
     }
 }
 
-fn models(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
+fn models(rows: &[Row], total: u64, mode: CostMode, width: usize) -> Vec<Line<'static>> {
     let columns = [
         left("MODEL", 9),
         left("PROVIDER", 7),
@@ -186,28 +189,26 @@ fn models(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
                 humanize::count(r.cache_read),
                 humanize::count(r.cache_write),
                 r.requests.to_string(),
-                cost(r),
+                cost(r, mode),
                 percent(r.tokens, total),
             ]
         })
         .collect::<Vec<_>>();
     let mut lines = table::lines(&columns, &cells, width);
-    if rows.iter().any(|r| r.unpriced > 0) {
-        lines.push(Line::styled(
-            "* or unpriced: some requests were recorded at $0 with tokens used (no price known)",
-            Style::new().fg(Color::Gray),
-        ));
+    // One note per mark the cells use, for every row (not only those shown).
+    let mut all = Usage::default();
+    for r in rows {
+        all.add(&r.costs);
     }
-    if rows.iter().any(|r| r.uncosted > 0 && r.cost.is_some()) {
-        lines.push(Line::styled(
-            "* some requests recorded no cost: not in the sum",
-            Style::new().fg(Color::Gray),
-        ));
+    for note in humanize::cost_notes(&all, mode) {
+        for part in wrap_words(&note, width) {
+            lines.push(Line::styled(part, Style::new().fg(Color::Gray)));
+        }
     }
     lines
 }
 
-fn workspaces(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
+fn workspaces(rows: &[Row], total: u64, mode: CostMode, width: usize) -> Vec<Line<'static>> {
     let columns = [
         left("WORKSPACE", 9),
         right("TOKENS", 9),
@@ -222,7 +223,7 @@ fn workspaces(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
                 clean(&r.name),
                 humanize::count(r.tokens),
                 r.requests.to_string(),
-                cost(r),
+                cost(r, mode),
                 percent(r.tokens, total),
             ]
         })
@@ -291,7 +292,7 @@ mod tests {
             sessions_per_day: vec![1],
             tables: Arc::new(tables),
         };
-        let lines: Vec<String> = lines(&a, Window::Days7, 100)
+        let lines: Vec<String> = lines(&a, Window::Days7, CostMode::Auto, 100)
             .iter()
             .map(ToString::to_string)
             .collect();

@@ -135,7 +135,12 @@ fn build(app: &App, width: u16, tiles: Option<&Tiles>, tables: Option<&Arc<Table
         (Some(s), Page::Analytics) => {
             let tables = tables.map_or_else(|| Arc::new(Tables::new(s)), Arc::clone);
             let a = Analytics::with_tables(s, app.window, tables);
-            Body::Lines(analytics::lines(&a, app.window, usize::from(width)))
+            Body::Lines(analytics::lines(
+                &a,
+                app.window,
+                app.cost,
+                usize::from(width),
+            ))
         }
     }
 }
@@ -155,7 +160,7 @@ impl Tiles {
         let inner = tile::inner(width_of_tiles(snapshots, width));
         let lines: Vec<_> = snapshots
             .iter()
-            .map(|s| tile::lines(s, &app.tile_spec(&s.provider_id), inner))
+            .map(|s| tile::lines(s, &app.tile_spec(&s.provider_id), app.cost, inner))
             .collect();
         let heights: Vec<u16> = lines.iter().map(|l| tile::height_of(l.len())).collect();
         Tiles {

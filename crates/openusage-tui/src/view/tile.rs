@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Duration;
+use openusage_core::pricing::CostMode;
 use openusage_core::{MetricKey, Snapshot, Status, TileSpec, diagnostic, humanize, metric, series};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -24,8 +25,8 @@ const LABEL: usize = 12;
 const MESSAGE_LINES: usize = 6;
 
 /// The tile's height for `width` columns, borders included.
-pub fn height(snapshot: &Snapshot, spec: &TileSpec, width: u16) -> u16 {
-    height_of(lines(snapshot, spec, inner(width)).len())
+pub fn height(snapshot: &Snapshot, spec: &TileSpec, mode: CostMode, width: u16) -> u16 {
+    height_of(lines(snapshot, spec, mode, inner(width)).len())
 }
 
 /// The height of a tile of `lines` content lines, borders included.
@@ -34,10 +35,17 @@ pub fn height_of(lines: usize) -> u16 {
 }
 
 /// Draws the tile into `area`.
-pub fn render(snapshot: &Snapshot, spec: &TileSpec, selected: bool, area: Rect, buf: &mut Buffer) {
+pub fn render(
+    snapshot: &Snapshot,
+    spec: &TileSpec,
+    mode: CostMode,
+    selected: bool,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     render_lines(
         snapshot,
-        lines(snapshot, spec, inner(area.width)),
+        lines(snapshot, spec, mode, inner(area.width)),
         selected,
         area,
         buf,
@@ -91,7 +99,7 @@ fn status_span(status: Status) -> Span<'static> {
 
 /// The tile's content lines for an inner width of `width`: the rows every
 /// tile has, and those `spec` adds.
-pub fn lines(s: &Snapshot, spec: &TileSpec, width: usize) -> Vec<Line<'static>> {
+pub fn lines(s: &Snapshot, spec: &TileSpec, mode: CostMode, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if s.status != Status::Ok || s.metrics.is_empty() {
         let color = if s.status == Status::Error {
@@ -142,25 +150,8 @@ pub fn lines(s: &Snapshot, spec: &TileSpec, width: usize) -> Vec<Line<'static>> 
     split.push(format!("cache read {}", h(metric::TOTAL_CACHE_READ)));
     split.push(format!("cache write {}", h(metric::TOTAL_CACHE_WRITE)));
     out.extend(wrap(Some(""), &split, width, Style::new().fg(Color::Gray)));
-    if let Some(m) = s.metric(metric::TOTAL_COST_USD) {
-        let mut cost = vec![format!("{} recorded", humanize::usd(m.used.as_f64()))];
-        // Requests recorded at $0 with tokens used had no price: their cost
-        // is unknown, and saying so keeps the total from reading as complete.
-        if let Some(u) = s.metric(metric::UNPRICED_REQUESTS) {
-            let n = u.used.as_f64() as u64;
-            cost.push(format!(
-                "{} unpriced",
-                humanize::plural(n, "request", "requests")
-            ));
-        }
-        // Records that wrote no cost at all are not in the sum either.
-        if let Some(u) = s.metric(metric::UNCOSTED_REQUESTS) {
-            let n = u.used.as_f64() as u64;
-            cost.push(format!(
-                "{} without cost",
-                humanize::plural(n, "request", "requests")
-            ));
-        }
+    let cost = cost_pieces(s, mode);
+    if !cost.is_empty() {
         out.extend(wrap(Some("Cost"), &cost, width, Style::new()));
     }
     out.push(sparkline(s, width));
@@ -257,6 +248,67 @@ fn sparkline(s: &Snapshot, width: usize) -> Line<'static> {
         spans.push(Span::styled(note, Style::new().fg(Color::Gray)));
     }
     Line::from(spans)
+}
+
+/// The tile's cost line in `mode`, never showing an estimate as recorded:
+/// `$29.73 recorded + ~$4.10 estimated`, and the requests the figure leaves
+/// out; empty when there is no cost to show.
+fn cost_pieces(s: &Snapshot, mode: CostMode) -> Vec<String> {
+    let amount = |key| s.metric(key).map(|m| m.used.as_f64());
+    let requests = |n: u64| humanize::plural(n, "request", "requests");
+    let count = |key| s.count(key).unwrap_or(0);
+    let mut pieces = Vec::new();
+    match mode {
+        CostMode::Recorded => {
+            let Some(recorded) = amount(metric::TOTAL_COST_USD) else {
+                return pieces;
+            };
+            pieces.push(format!("{} recorded", humanize::money(recorded)));
+            // Requests recorded at $0 with tokens used had no price: their
+            // cost is unknown, and saying so keeps the total from reading
+            // as complete. Records that wrote no cost are not in it either.
+            if let Some(n) = s.count(metric::UNPRICED_REQUESTS) {
+                pieces.push(format!("{} unpriced", requests(n)));
+            }
+            if let Some(n) = s.count(metric::UNCOSTED_REQUESTS) {
+                pieces.push(format!("{} without cost", requests(n)));
+            }
+        }
+        CostMode::Auto => {
+            let recorded = amount(metric::TOTAL_COST_USD);
+            let estimated = amount(metric::ESTIMATED_COST_USD).filter(|e| *e > 0.0);
+            let figure = match (recorded, estimated) {
+                (Some(r), Some(e)) => Some(format!(
+                    "{} recorded + ~{} estimated",
+                    humanize::money(r),
+                    humanize::money(e)
+                )),
+                (Some(r), None) => Some(format!("{} recorded", humanize::money(r))),
+                (None, Some(e)) => Some(format!("~{} estimated", humanize::money(e))),
+                (None, None) => None,
+            };
+            pieces.extend(figure);
+            let unknown = count(metric::UNKNOWN_COST_REQUESTS);
+            if unknown > 0 {
+                pieces.push(format!("{} of unknown cost", requests(unknown)));
+            }
+        }
+        CostMode::Calculate => {
+            let Some(at_list) = amount(metric::CALCULATED_COST_USD) else {
+                return pieces;
+            };
+            pieces.push(format!("~{} at list price", humanize::money(at_list)));
+            let unlisted: u64 = s
+                .model_usage
+                .iter()
+                .filter(|m| m.price_entry.is_none())
+                .fold(0, |sum, m| sum.saturating_add(m.requests));
+            if unlisted > 0 {
+                pieces.push(format!("{} without a list price", requests(unlisted)));
+            }
+        }
+    }
+    pieces
 }
 
 /// What the reading dropped, when it dropped anything.

@@ -9,10 +9,14 @@ mod view;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
+use openusage_core::pricing::{CostMode, Pricing};
 use openusage_core::{
-    Account, Clock, Collected, Env, FixedClock, Progress, Registry, Settings, SystemClock, Zone,
-    settings,
+    Account, Clock, CollectContext, Collected, Env, FixedClock, Progress, Registry, Settings,
+    SystemClock, Zone, settings,
 };
+use openusage_prices::PriceTable;
 
 use openusage_tui::Page;
 use openusage_tui::text::clean;
@@ -29,6 +33,8 @@ pub struct Context<'a> {
     pub clock: Box<dyn Clock>,
     /// Where days start: `--timezone`, else the settings', else UTC.
     pub zone: Zone,
+    /// The list prices and the cost mode.
+    pub pricing: Pricing,
     /// Where accounts keep their readings between runs; `None` with `--no-cache`.
     pub cache_dir: Option<PathBuf>,
     /// What to save once the output is out.
@@ -53,6 +59,19 @@ impl Later {
 }
 
 impl Context<'_> {
+    /// What an account is collected with: the machine, the clock, the zone,
+    /// the prices and the cache directory of this command.
+    pub fn collect_context<'c>(&'c self, progress: &'c Progress) -> CollectContext<'c> {
+        CollectContext {
+            env: self.env,
+            clock: self.clock.as_ref(),
+            zone: self.zone,
+            pricing: &self.pricing,
+            progress,
+            cache_dir: self.cache_dir.as_deref(),
+        }
+    }
+
     /// Detected and configured accounts, merged.
     pub fn accounts(&self) -> Result<Vec<Account>> {
         Ok(self.registry.accounts(self.env, &self.settings)?)
@@ -70,6 +89,7 @@ fn run_with(registry: Registry, cli: &Cli, env: &Env, later: &Later) -> Result<S
     let ctx = context(registry, cli, env, later)?;
     match &cli.command {
         Some(Command::Detect { json }) => detect::run(&ctx, *json),
+        Some(Command::Prices { model, provider }) => Ok(prices(&ctx, model, provider.as_deref())),
         Some(Command::Snapshot { json, provider }) => {
             snapshot::run(&ctx, *json, provider.as_deref())
         }
@@ -134,6 +154,7 @@ fn context<'a>(
     Ok(Context {
         env,
         registry,
+        pricing: pricing(cli, &settings),
         settings,
         clock,
         zone,
@@ -142,15 +163,48 @@ fn context<'a>(
     })
 }
 
+/// The list prices (the embedded table, the settings' own prices over it)
+/// and the cost mode: `--cost`, else the settings' `cost`, else `auto`.
+fn pricing(cli: &Cli, settings: &Settings) -> Pricing {
+    let table = PriceTable::new().with_user_prices(
+        settings
+            .prices
+            .iter()
+            .map(|(model, price)| (model.clone(), *price)),
+    );
+    let mode = cli
+        .global
+        .cost
+        .as_deref()
+        .and_then(CostMode::from_name)
+        .or(settings.cost)
+        .unwrap_or_default();
+    Pricing {
+        prices: Arc::new(table),
+        mode,
+    }
+}
+
+/// `openusage prices MODEL`: the entry and the prices the model resolves to.
+fn prices(ctx: &Context<'_>, model: &str, provider: Option<&str>) -> String {
+    let table = PriceTable::new().with_user_prices(
+        ctx.settings
+            .prices
+            .iter()
+            .map(|(model, price)| (model.clone(), *price)),
+    );
+    // Cleaned line by line: the model id is the user's, the newlines ours.
+    let described = table.describe(model, provider);
+    described.lines().map(|line| clean(line) + "\n").collect()
+}
+
 /// Collects every account once; what they learnt is saved for the next run
 /// once the output is printed (see [`Later`]).
 pub fn collect_once(ctx: &Context<'_>, accounts: Vec<Account>) -> Vec<Collected> {
     let progress = Progress::default();
     let dir = ctx.cache_dir.as_deref();
-    let collected = accounts
-        .iter()
-        .map(|a| a.collect(ctx.env, ctx.clock.as_ref(), ctx.zone, &progress, dir))
-        .collect();
+    let collect = ctx.collect_context(&progress);
+    let collected = accounts.iter().map(|a| a.collect(&collect)).collect();
     if let Some(dir) = dir {
         ctx.later
             .saves

@@ -4,6 +4,7 @@
 
 use chrono::Weekday;
 use openusage_core::humanize::{self, grouped};
+use openusage_core::pricing::CostMode;
 use openusage_core::report::{self, Period, PeriodReport, Range, SessionReport, Source, Sums};
 use openusage_core::usage::Usage;
 use openusage_core::{Collected, SCHEMA_VERSION, Status};
@@ -132,8 +133,8 @@ impl Head<'_> {
     }
 }
 
-/// The token and cost columns of one row.
-fn usage_cells(usage: &Usage) -> Vec<String> {
+/// The token and cost columns of one row, costs in `mode`.
+fn usage_cells(usage: &Usage, mode: CostMode) -> Vec<String> {
     let t = &usage.tokens;
     vec![
         grouped(t.input),
@@ -141,12 +142,8 @@ fn usage_cells(usage: &Usage) -> Vec<String> {
         grouped(t.cache_read),
         grouped(t.cache_write),
         grouped(t.total()),
-        cost_cell(usage),
+        humanize::cost_cell(usage, mode),
     ]
-}
-
-fn cost_cell(usage: &Usage) -> String {
-    humanize::cost(usage.cost_usd, usage.unpriced + usage.uncosted)
 }
 
 const USAGE_HEADS: [&str; 6] = [
@@ -159,7 +156,7 @@ const USAGE_HEADS: [&str; 6] = [
 ];
 
 /// The model rows under a row, indented.
-fn model_rows(sums: &Sums, lead: usize, rows: &mut Vec<Vec<String>>) {
+fn model_rows(sums: &Sums, lead: usize, mode: CostMode, rows: &mut Vec<Vec<String>>) {
     for (name, usage) in &sums.models {
         let label = match &name.upstream_provider {
             Some(p) => format!("  {} ({})", clean(&name.model), clean(p)),
@@ -167,7 +164,7 @@ fn model_rows(sums: &Sums, lead: usize, rows: &mut Vec<Vec<String>>) {
         };
         let mut row = vec![label];
         row.extend(std::iter::repeat_n(String::new(), lead));
-        row.extend(usage_cells(usage));
+        row.extend(usage_cells(usage, mode));
         rows.push(row);
     }
 }
@@ -187,12 +184,12 @@ fn periods_table(head: &Head<'_>, report: &PeriodReport) -> String {
     ];
     for row in &report.rows {
         let mut cells = vec![row.label.clone(), grouped(row.sums.sessions)];
-        cells.extend(usage_cells(&row.sums.usage));
+        cells.extend(usage_cells(&row.sums.usage, head.ctx.pricing.mode));
         rows.push(cells);
-        model_rows(&row.sums, 1, &mut rows);
+        model_rows(&row.sums, 1, head.ctx.pricing.mode, &mut rows);
     }
     let mut total = vec!["TOTAL".to_owned(), grouped(report.total.sessions)];
-    total.extend(usage_cells(&report.total.usage));
+    total.extend(usage_cells(&report.total.usage, head.ctx.pricing.mode));
     rows.push(total);
     finish(head, rows, &[1, 2, 3, 4, 5, 6, 7], &report.total)
 }
@@ -224,15 +221,15 @@ fn sessions_table(head: &Head<'_>, report: &SessionReport) -> String {
                 .map_or_else(|| "-".to_owned(), clean),
             grouped(row.sums.usage.requests),
         ];
-        cells.extend(usage_cells(&row.sums.usage));
+        cells.extend(usage_cells(&row.sums.usage, head.ctx.pricing.mode));
         rows.push(cells);
-        model_rows(&row.sums, 5, &mut rows);
+        model_rows(&row.sums, 5, head.ctx.pricing.mode, &mut rows);
     }
     let sessions = openusage_core::humanize::plural(report.total.sessions, "session", "sessions");
     let mut total = vec![format!("TOTAL ({sessions})")];
     total.extend(std::iter::repeat_n(String::new(), 4));
     total.push(grouped(report.total.usage.requests));
-    total.extend(usage_cells(&report.total.usage));
+    total.extend(usage_cells(&report.total.usage, head.ctx.pricing.mode));
     rows.push(total);
     finish(head, rows, &[5, 6, 7, 8, 9, 10, 11], &report.total)
 }
@@ -243,25 +240,14 @@ fn finish(head: &Head<'_>, mut rows: Vec<Vec<String>>, right: &[usize], total: &
     if total.usage.requests == 0 {
         return format!("{}\nNo usage recorded in this range.\n", head.title());
     }
-    if total.usage.cost_usd.is_none() {
+    let mode = head.ctx.pricing.mode;
+    if !humanize::has_cost(&total.usage, mode) {
         rows.iter_mut().for_each(|r| {
             r.pop();
         });
     }
     let mut out = format!("{}\n\n{}", head.title(), table_aligned(&rows, right));
-    let mut notes = Vec::new();
-    if total.usage.unpriced > 0 {
-        notes.push(format!(
-            "* {} unpriced: recorded at $0 with tokens used (no price was known), so not in the cost.",
-            humanize::plural(total.usage.unpriced, "request", "requests")
-        ));
-    }
-    if total.usage.uncosted > 0 && total.usage.cost_usd.is_some() {
-        notes.push(format!(
-            "* {} recorded no cost, so not in the cost.",
-            humanize::plural(total.usage.uncosted, "request", "requests")
-        ));
-    }
+    let notes = humanize::cost_notes(&total.usage, mode);
     if !notes.is_empty() {
         out.push_str(&format!("\n{}\n", notes.join("\n")));
     }

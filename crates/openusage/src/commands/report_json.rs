@@ -144,6 +144,16 @@ pub struct UsageFields {
     /// Requests that recorded no cost; left out when none.
     #[serde(skip_serializing_if = "is_zero")]
     pub uncosted_requests: u64,
+    /// List-price estimates of the unpriced and uncosted requests; left
+    /// out when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_cost_usd: Option<f64>,
+    /// Unpriced or uncosted requests with no list price; left out when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unknown_cost_requests: u64,
+    /// Every request at list price (the `calculate` cost mode only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calculated_cost_usd: Option<f64>,
 }
 
 impl From<&Usage> for UsageFields {
@@ -159,6 +169,9 @@ impl From<&Usage> for UsageFields {
             cost_usd: usage.cost_usd,
             unpriced_requests: usage.unpriced,
             uncosted_requests: usage.uncosted,
+            estimated_cost_usd: usage.estimated_cost_usd,
+            unknown_cost_requests: usage.unknown_cost,
+            calculated_cost_usd: usage.calculated_cost_usd,
         }
     }
 }
@@ -187,6 +200,7 @@ mod tests {
             unpriced,
             uncosted,
             cost_usd,
+            ..Usage::default()
         }
     }
 

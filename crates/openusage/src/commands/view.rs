@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use openusage_core::{Account, Clock, Env, Progress, Snapshot, Zone};
+use openusage_core::pricing::Pricing;
+use openusage_core::{Account, Clock, CollectContext, Env, Progress, Snapshot, Zone};
 use openusage_tui::{App, Options, Page, Source, live, once};
 
 use super::{Context, accounts_for, collect_once, save_all};
@@ -27,7 +28,9 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String> {
         let width = view.width.or(from_terminal).unwrap_or(DEFAULT_WIDTH);
         let color = stdout_is_terminal && ctx.env.var("NO_COLOR").is_none();
         return Ok(once::render(
-            &App::with_snapshots(page, snapshots).with_providers(ctx.registry.about()),
+            &App::with_snapshots(page, snapshots)
+                .with_providers(ctx.registry.about())
+                .with_cost(ctx.pricing.mode),
             width,
             color,
         ));
@@ -36,12 +39,14 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String> {
         page,
         refresh_every: Duration::from_secs(ctx.settings.ui.refresh_interval_seconds),
         providers: ctx.registry.about(),
+        cost: ctx.pricing.mode,
     };
     let source = Accounts {
         accounts,
         env: ctx.env.clone(),
         clock: ctx.clock,
         zone: ctx.zone,
+        pricing: ctx.pricing.clone(),
         cache_dir: ctx.cache_dir,
     };
     live::run(source, options)?;
@@ -56,19 +61,23 @@ struct Accounts {
     env: Env,
     clock: Box<dyn Clock>,
     zone: Zone,
+    pricing: Pricing,
     cache_dir: Option<PathBuf>,
 }
 
 impl Source for Accounts {
     fn collect(&mut self, progress: &Progress) -> Vec<Snapshot> {
-        let dir = self.cache_dir.as_deref();
-        let clock = self.clock.as_ref();
+        let ctx = CollectContext {
+            env: &self.env,
+            clock: self.clock.as_ref(),
+            zone: self.zone,
+            pricing: &self.pricing,
+            progress,
+            cache_dir: self.cache_dir.as_deref(),
+        };
         self.accounts
             .iter()
-            .map(|a| {
-                a.collect(&self.env, clock, self.zone, progress, dir)
-                    .snapshot
-            })
+            .map(|a| a.collect(&ctx).snapshot)
             .collect()
     }
 
