@@ -366,3 +366,93 @@ fn a_signal_as_soon_as_the_view_opens_restores_the_terminal() {
     // Whatever is on the screen: the first load may still be running.
     signal_restores_the_terminal("TERM", 15, |screen| screen.contains("openusage ·"));
 }
+
+/// The cache files under `home`, each with its inode: a save writes a new
+/// file and renames it into place, so an inode that stays is a file that
+/// was not written again.
+fn cache_files(home: &Path) -> Vec<(std::path::PathBuf, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut files = Vec::new();
+    let mut dirs = vec![home.join(".cache/openusage")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                dirs.push(entry.path());
+            } else {
+                files.push((entry.path(), meta.ino()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The pid of the dashboard running in `tmux`'s pane.
+fn dashboard_pid(tmux: &Tmux) -> u32 {
+    let shell: u32 = tmux
+        .run(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
+        .trim()
+        .parse()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(pid) = child_openusage(shell) {
+            return pid;
+        }
+        assert!(Instant::now() < deadline, "the dashboard did not start");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_killed_dashboard_keeps_its_first_read_and_the_next_start_reads_the_cache() {
+    if !tmux_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (home, command) = dashboard_on_fixture_copy(tmp.path());
+    write_settings(&home, r#"{"ui":{"refresh_interval_seconds":3600}}"#);
+    let tmux = Tmux::start(120, 40, &command);
+    let pid = dashboard_pid(&tmux);
+    tmux.wait_for("the first load", loaded);
+    // The first collection is saved as soon as it is done; SIGKILL leaves
+    // no way out but what was saved before it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while cache_files(&home).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "nothing saved after the first load"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let saved = cache_files(&home);
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    drop(tmux);
+
+    // The second start finds every file as the cache remembers it: nothing
+    // is read again, so nothing changed, so quitting writes no cache file.
+    let tmux = Tmux::start(120, 40, &command);
+    tmux.wait_for("the second start", loaded);
+    tmux.keys("q");
+    let exit = tmp.path().join("exit");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&exit)
+        .unwrap_or_default()
+        .ends_with('\n')
+    {
+        assert!(Instant::now() < deadline, "the dashboard did not exit on q");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        cache_files(&home),
+        saved,
+        "the second start wrote its cache again"
+    );
+}

@@ -7,10 +7,9 @@
 //! that end the loop the same way; a collector that panics ends the loop
 //! with an error rather than leaving it drawing on a restored terminal.
 
-use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Stdout};
-use std::panic::{self, AssertUnwindSafe};
+use std::panic;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -29,7 +28,12 @@ use ratatui::crossterm::terminal::{
 };
 
 use crate::state::{Action, App, Loading, Page};
+
+mod collector;
+
 use crate::view::Pages;
+use collector::Collector;
+pub use collector::SAVE_EVERY;
 
 /// Where snapshots come from. Collecting may take long (a first read of
 /// years of history); it runs on its own thread.
@@ -37,8 +41,15 @@ pub trait Source: Send + 'static {
     /// Collects every account shown, reporting files read to `progress`.
     fn collect(&mut self, progress: &Progress) -> Vec<Snapshot>;
 
-    /// Called once when the view closes (to keep what was learnt).
-    fn close(&mut self) {}
+    /// Keeps what was learnt for the next run; returns notes for the user
+    /// (a cache that could not be written). Called on the collector's
+    /// thread, never during a collection: after the first collection, at
+    /// most every [`SAVE_EVERY`] after that, and when the view closes (by
+    /// the collector's guard, whatever way the view ends, but not after a
+    /// collection panicked).
+    fn save(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// How the live view behaves.
@@ -220,92 +231,6 @@ where
     }
 }
 
-/// The collector: a thread that collects once per request and sends the
-/// snapshots back. A panic in the source is caught and reported as
-/// [`Msg::Failed`]: the loop ends with it, never waits forever.
-struct Collector {
-    requests: Option<Sender<()>>,
-    progress: Arc<Progress>,
-    /// Whether a collection was requested and has not come back.
-    busy: Cell<bool>,
-    /// Told once the source has been closed.
-    closed: Receiver<()>,
-}
-
-impl Collector {
-    fn spawn(mut source: impl Source, tx: Sender<Msg>) -> Collector {
-        let (requests, rx) = mpsc::channel::<()>();
-        let (closed_tx, closed) = mpsc::channel();
-        let progress = Arc::new(Progress::default());
-        let shared = Arc::clone(&progress);
-        thread::spawn(move || {
-            while rx.recv().is_ok() {
-                let collected = panic::catch_unwind(AssertUnwindSafe(|| source.collect(&shared)));
-                let msg = match collected {
-                    Ok(snapshots) => Msg::Collected(snapshots),
-                    Err(payload) => Msg::Failed(panic_text(payload.as_ref())),
-                };
-                let failed = matches!(msg, Msg::Failed(_));
-                if tx.send(msg).is_err() || failed {
-                    return;
-                }
-            }
-            // The view closed: keep what was learnt. A panic here is the
-            // source's own; the view is gone and the process is ending.
-            if panic::catch_unwind(AssertUnwindSafe(|| source.close())).is_ok() {
-                let _ = closed_tx.send(());
-            }
-        });
-        Collector {
-            requests: Some(requests),
-            progress,
-            busy: Cell::new(false),
-            closed,
-        }
-    }
-
-    /// Asks for one collection.
-    fn request(&self) -> Result<(), Error> {
-        self.busy.set(true);
-        self.requests
-            .as_ref()
-            .and_then(|r| r.send(()).ok())
-            .ok_or_else(|| Error::Collector("the collector stopped".to_owned()))
-    }
-
-    fn idle(&self) -> bool {
-        !self.busy.get()
-    }
-
-    /// Ends the collector, letting the source keep what it learnt; waits
-    /// at most `wait` for that, and no longer once a signal arrives on `rx`
-    /// (the terminal is back to normal: Ctrl-C must still end the program).
-    fn close(mut self, wait: Duration, rx: &Receiver<Msg>) {
-        self.requests = None;
-        let deadline = Instant::now() + wait;
-        while Instant::now() < deadline {
-            match self.closed.recv_timeout(Duration::from_millis(20)) {
-                Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
-                Err(RecvTimeoutError::Timeout) => {}
-            }
-            if rx.try_iter().any(|m| matches!(m, Msg::Signal(_))) {
-                return;
-            }
-        }
-    }
-}
-
-/// A panic's message, from its payload.
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        return (*text).to_owned();
-    }
-    if let Some(text) = payload.downcast_ref::<String>() {
-        return text.clone();
-    }
-    "the collector panicked".to_owned()
-}
-
 /// Terminal events, read on their own thread; it ends with the process.
 fn spawn_input(tx: Sender<Msg>) {
     thread::spawn(move || {
@@ -441,6 +366,7 @@ mod tests {
     use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use std::sync::Mutex;
+    use std::sync::atomic::AtomicUsize;
 
     fn key(c: char) -> Msg {
         Msg::Input(Event::Key(KeyEvent::new(
@@ -452,27 +378,28 @@ mod tests {
     /// A source that hands out the same snapshots, or runs `collect`.
     struct Fake<F: FnMut() -> Vec<Snapshot> + Send + 'static> {
         collect: F,
-        closed: Arc<AtomicBool>,
+        saves: Arc<AtomicUsize>,
     }
 
     impl<F: FnMut() -> Vec<Snapshot> + Send + 'static> Source for Fake<F> {
         fn collect(&mut self, _: &Progress) -> Vec<Snapshot> {
             (self.collect)()
         }
-        fn close(&mut self) {
-            self.closed.store(true, Ordering::SeqCst);
+        fn save(&mut self) -> Vec<String> {
+            self.saves.fetch_add(1, Ordering::SeqCst);
+            Vec::new()
         }
     }
 
     fn fake<F: FnMut() -> Vec<Snapshot> + Send + 'static>(
         collect: F,
-    ) -> (Fake<F>, Arc<AtomicBool>) {
-        let closed = Arc::new(AtomicBool::new(false));
+    ) -> (Fake<F>, Arc<AtomicUsize>) {
+        let saves = Arc::new(AtomicUsize::new(0));
         let source = Fake {
             collect,
-            closed: Arc::clone(&closed),
+            saves: Arc::clone(&saves),
         };
-        (source, closed)
+        (source, saves)
     }
 
     /// An account with `rows` model rows, each its own model and workspace.
@@ -497,12 +424,21 @@ mod tests {
         page: Page,
         tick: Duration,
     ) -> (Sender<Msg>, Receiver<Result<Stats, Error>>) {
+        start_saving_every(source, page, tick, SAVE_EVERY)
+    }
+
+    fn start_saving_every(
+        source: impl Source,
+        page: Page,
+        tick: Duration,
+        every: Duration,
+    ) -> (Sender<Msg>, Receiver<Result<Stats, Error>>) {
         let (tx, rx) = mpsc::channel();
         let (done_tx, done) = mpsc::channel();
         let collector_tx = tx.clone();
         thread::spawn(move || {
             let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-            let collector = Collector::spawn(source, collector_tx);
+            let collector = Collector::spawn_saving_every(source, collector_tx, every);
             let options = Options {
                 page,
                 refresh_every: Duration::from_secs(3600),
@@ -525,13 +461,17 @@ mod tests {
 
     #[test]
     fn a_collector_that_panics_ends_the_loop_with_an_error() {
-        let (source, closed) = fake(|| panic!("cannot read the history"));
+        let (source, saves) = fake(|| panic!("cannot read the history"));
         let (_tx, done) = start(source, Page::Dashboard, TICK);
         match finished(&done) {
             Err(Error::Collector(why)) => assert_eq!(why, "cannot read the history"),
             other => panic!("{other:?}"),
         }
-        assert!(!closed.load(Ordering::SeqCst));
+        assert_eq!(
+            saves.load(Ordering::SeqCst),
+            0,
+            "a failed source is not saved"
+        );
     }
 
     #[test]
@@ -556,7 +496,7 @@ mod tests {
         // A first load that never finishes.
         let (hold, wait) = mpsc::channel::<()>();
         let wait = Mutex::new(wait);
-        let (source, closed) = fake(move || {
+        let (source, saves) = fake(move || {
             let _ = wait.lock().unwrap().recv();
             Vec::new()
         });
@@ -565,20 +505,82 @@ mod tests {
         tx.send(Msg::Signal(15)).unwrap();
         assert!(matches!(finished(&done), Err(Error::Signal(15))));
         assert!(
-            !closed.load(Ordering::SeqCst),
+            saves.load(Ordering::SeqCst) == 0,
             "a busy source is not waited for"
         );
         drop(hold);
     }
 
+    /// Waits until `saves` reaches `n` (at most 20 s).
+    fn saved(saves: &AtomicUsize, n: usize) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if saves.load(Ordering::SeqCst) >= n {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+        false
+    }
+
     #[test]
-    fn quitting_lets_the_source_keep_what_it_learnt() {
-        let (source, closed) = fake(|| vec![account(1)]);
+    fn the_first_collection_is_kept_at_once_and_quitting_keeps_the_rest() {
+        let (source, saves) = fake(|| vec![account(1)]);
         let (tx, done) = start(source, Page::Dashboard, Duration::from_millis(5));
+        // A session killed now would find the cold read in the cache.
+        assert!(saved(&saves, 1), "the first collection was not saved");
+        thread::sleep(Duration::from_millis(50));
+        assert_eq!(
+            saves.load(Ordering::SeqCst),
+            1,
+            "refreshes wait for SAVE_EVERY"
+        );
+        tx.send(key('q')).unwrap();
+        assert!(finished(&done).is_ok_and(|s| s.idle));
+        assert_eq!(
+            saves.load(Ordering::SeqCst),
+            2,
+            "and once more on the way out"
+        );
+    }
+
+    #[test]
+    fn a_running_view_saves_again_once_the_interval_has_passed() {
+        let (source, saves) = fake(|| vec![account(1)]);
+        let every = Duration::ZERO;
+        let (tx, done) =
+            start_saving_every(source, Page::Dashboard, Duration::from_millis(5), every);
+        assert!(saved(&saves, 1));
+        tx.send(key('r')).unwrap();
+        assert!(saved(&saves, 2), "the refresh was not saved");
+        tx.send(key('q')).unwrap();
+        assert!(finished(&done).is_ok());
+        assert_eq!(saves.load(Ordering::SeqCst), 3);
+    }
+
+    /// A source whose saving panics.
+    struct BadSave;
+
+    impl Source for BadSave {
+        fn collect(&mut self, _: &Progress) -> Vec<Snapshot> {
+            vec![account(1)]
+        }
+        fn save(&mut self) -> Vec<String> {
+            panic!("disk on fire")
+        }
+    }
+
+    #[test]
+    fn a_save_that_panics_costs_the_cache_not_the_view() {
+        let (tx, done) = start(BadSave, Page::Dashboard, Duration::from_millis(5));
+        // Refreshes still work after the save that failed.
+        for _ in 0..3 {
+            thread::sleep(Duration::from_millis(100));
+            tx.send(key('r')).unwrap();
+        }
         thread::sleep(Duration::from_millis(100));
         tx.send(key('q')).unwrap();
         assert!(finished(&done).is_ok_and(|s| s.idle));
-        assert!(closed.load(Ordering::SeqCst));
     }
 
     #[test]

@@ -53,7 +53,9 @@ impl Later {
     /// Saves what every account kept here learnt (see [`save_all`]).
     pub fn save(self) {
         for (dir, accounts) in self.saves.into_inner() {
-            save_all(&accounts, &dir);
+            for note in save_all(&accounts, &dir) {
+                eprintln!("openusage: note: {note}");
+            }
         }
     }
 }
@@ -215,9 +217,11 @@ pub fn collect_once(ctx: &Context<'_>, accounts: Vec<Account>) -> Vec<Collected>
 }
 
 /// Saves every account's readings under `dir`. A cache that cannot be
-/// written costs speed next time, not this output: it is mentioned on
-/// stderr, and the other accounts are saved all the same.
-pub fn save_all(accounts: &[Account], dir: &Path) {
+/// written costs speed next time, not this output: the notes returned say
+/// which (for stderr, made inert), and the other accounts are saved all
+/// the same.
+pub fn save_all(accounts: &[Account], dir: &Path) -> Vec<String> {
+    let mut notes = Vec::new();
     for account in accounts {
         if let Err(source) = account.save(dir) {
             let note = CacheNotSaved {
@@ -226,9 +230,10 @@ pub fn save_all(accounts: &[Account], dir: &Path) {
                 dir: dir.to_owned(),
                 source,
             };
-            eprintln!("openusage: note: {}", clean(&note.to_string()));
+            notes.push(clean(&note.to_string()));
         }
     }
+    notes
 }
 
 #[cfg(test)]

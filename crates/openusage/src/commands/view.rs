@@ -55,7 +55,7 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String> {
 
 /// The accounts, collected again on every refresh; each keeps what it
 /// learnt of its files, so a refresh re-reads only what changed, and saves
-/// it for the next run when the view closes.
+/// it for the next run when the live view asks (see [`Source::save`]).
 struct Accounts {
     accounts: Vec<Account>,
     env: Env,
@@ -81,9 +81,10 @@ impl Source for Accounts {
             .collect()
     }
 
-    fn close(&mut self) {
-        if let Some(dir) = &self.cache_dir {
-            save_all(&self.accounts, dir);
+    fn save(&mut self) -> Vec<String> {
+        match &self.cache_dir {
+            Some(dir) => save_all(&self.accounts, dir),
+            None => Vec::new(),
         }
     }
 }
