@@ -3,6 +3,7 @@
 mod detect;
 mod report;
 mod report_json;
+mod report_layout;
 mod snapshot;
 mod view;
 
@@ -250,3 +251,5 @@ pub fn save_all(accounts: &[Account], dir: &Path) {
 
 #[cfg(test)]
 mod fourth_provider_tests;
+#[cfg(test)]
+mod report_width_tests;
