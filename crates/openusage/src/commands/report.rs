@@ -28,10 +28,12 @@ pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String> {
     }
     let collected = collect_once(ctx, accounts_for(ctx, args.provider.as_deref())?);
     // The terminal's width when stdout is one: a table on screen fits it.
+    // A terminal that says it has no columns says nothing.
     let terminal = std::io::stdout()
         .is_terminal()
         .then(openusage_tui::live::terminal_width)
-        .flatten();
+        .flatten()
+        .filter(|&w| w > 0);
     render(ctx, args, &collected, terminal)
 }
 
