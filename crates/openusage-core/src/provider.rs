@@ -302,10 +302,13 @@ impl Collected {
     }
 }
 
-/// A counter of files read that a collector bumps and a UI thread reads.
+/// Counters of files found and files read that a collector bumps and a UI
+/// thread reads. Accounts are walked one after another, so the files found
+/// grow as each account's folders are walked.
 #[derive(Debug, Default)]
 pub struct Progress {
     files_read: AtomicU64,
+    files_found: AtomicU64,
 }
 
 impl Progress {
@@ -314,14 +317,25 @@ impl Progress {
         self.files_read.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts `n` more files found, to be read.
+    pub fn files_found(&self, n: u64) {
+        self.files_found.fetch_add(n, Ordering::Relaxed);
+    }
+
     /// Files read since this counter was made or last reset.
     pub fn files_read(&self) -> u64 {
         self.files_read.load(Ordering::Relaxed)
     }
 
+    /// Files found since this counter was made or last reset.
+    pub fn found(&self) -> u64 {
+        self.files_found.load(Ordering::Relaxed)
+    }
+
     /// Starts counting again from zero.
     pub fn reset(&self) {
         self.files_read.store(0, Ordering::Relaxed);
+        self.files_found.store(0, Ordering::Relaxed);
     }
 }
 

@@ -99,6 +99,7 @@ fn read_found<S: Scanned + Incremental + Send + Sync>(
         ..Diagnostics::default()
     };
     let mut problems = found.dirs_unreadable.clone();
+    progress.files_found(found.files.len() as u64);
     // Files are independent until counting: read them on every core. The
     // results come back in path order whatever order they finish in.
     let scanned: Vec<io::Result<Outcome<S>>> = found
@@ -282,6 +283,24 @@ mod tests {
         assert_eq!(reading.diagnostics.files_special, 1);
         assert_eq!(reading.diagnostics.files_unreadable, 0);
         assert_eq!(reading.diagnostics.files_read, 0);
+    }
+
+    #[test]
+    fn progress_counts_the_files_found_and_each_file_read() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.jsonl", "b.jsonl", "c.jsonl", "notes.txt"] {
+            std::fs::write(dir.path().join(name), "{}\n").unwrap();
+        }
+        let progress = Progress::default();
+        let roots = [Root::tree(dir.path())];
+        let cache = ScanCache::default();
+        read_roots(&roots, &["jsonl"], &cache, &progress, |_| Count::default());
+        assert_eq!((progress.files_read(), progress.found()), (3, 3));
+        // A second account's walk adds to both.
+        read_roots(&roots, &["txt"], &cache, &progress, |_| Count::default());
+        assert_eq!((progress.files_read(), progress.found()), (4, 4));
+        progress.reset();
+        assert_eq!((progress.files_read(), progress.found()), (0, 0));
     }
 
     #[test]

@@ -100,6 +100,14 @@ pub struct Report {
     /// The first day of a week, for the weekly report
     #[arg(long, value_enum, default_value_t = WeekStart::Monday)]
     pub week_start: WeekStart,
+    /// Fit the table in N columns [default: the terminal's when stdout is
+    /// one; piped output is not fitted]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
+    pub width: Option<u16>,
+    /// The compact table at any width: session ids shortened, no cache
+    /// columns
+    #[arg(long)]
+    pub compact: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod error;
 mod json_out;
+mod progress;
 mod providers;
 mod terminal;
 

@@ -5,7 +5,7 @@
 //! and most emoji), and cells are padded by hand: a format width
 //! (`{:<width$}`) is limited to `u16` and would panic on a longer cell.
 
-use openusage_tui::text::{fit, pad_left, pad_right, width};
+use openusage_tui::text::{char_width, fit, pad_left, pad_right, width, wrap_words};
 
 /// The most columns a cell shows; a longer one ends in `…`. The JSON output
 /// carries the whole text.
@@ -53,6 +53,45 @@ pub fn table_aligned(rows: &[Vec<String>], right: &[usize]) -> String {
     }
     out
 }
+/// `text` with every line wider than `columns` wrapped at spaces
+/// (continuation lines indented by two), and a word wider than a line
+/// broken where the line ends: the notes under a table fit any width.
+/// Lines that fit are left exactly as they are.
+pub fn fit_lines(text: &str, columns: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if width(line) <= columns {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        for wrapped in wrap_words(line, columns) {
+            for piece in broken(&wrapped, columns) {
+                out.push_str(piece.trim_end());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// `line` in pieces of at most `columns` columns, the pieces after the
+/// first indented by two; at least one character a piece, so it ends.
+fn broken(line: &str, columns: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    for c in line.chars() {
+        let full = width(&current) + char_width(c) > columns;
+        if full && !current.trim().is_empty() {
+            pieces.push(std::mem::take(&mut current));
+            current.push_str(if columns > 4 { "  " } else { "" });
+        }
+        current.push(c);
+    }
+    pieces.push(current);
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +152,26 @@ mod tests {
         }
         assert!(text.contains("m…"), "{text}");
         assert!(text.ends_with("2\n"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces_and_long_words_break() {
+        let text =
+            "TABLE  1  2\n* 3 requests with no recorded cost and no list price: not in the cost.\n";
+        assert_eq!(
+            fit_lines(text, 30),
+            "TABLE  1  2\n* 3 requests with no recorded\n  cost and no list price: not\n  in the cost.\n"
+        );
+        let path = "note: pi (pi): not found: /home/someone/a-very-long-folder-name/sessions";
+        let fitted = fit_lines(path, 20);
+        assert_eq!(
+            fitted,
+            "note: pi (pi): not\n  found:\n  /home/someone/a-ve\n  ry-long-folder-nam\n  e/sessions\n"
+        );
+        for line in fitted.lines() {
+            assert!(width(line) <= 20, "{line}");
+        }
+        // Two columns wide: one character a line, never a loop.
+        assert!(fit_lines("日本語", 1).lines().count() == 3);
     }
 }

@@ -3,10 +3,12 @@
 mod detect;
 mod report;
 mod report_json;
+mod report_layout;
 mod snapshot;
 mod view;
 
 use std::cell::RefCell;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
@@ -39,6 +41,9 @@ pub struct Context<'a> {
     pub cache_dir: Option<PathBuf>,
     /// What to save once the output is out.
     pub later: &'a Later,
+    /// Whether stderr is a terminal, where a long collection shows a
+    /// progress bar (see [`crate::progress`]).
+    pub stderr_is_terminal: bool,
 }
 
 /// The accounts a one-shot command collected, kept so that what they learnt
@@ -83,12 +88,21 @@ impl Context<'_> {
 /// Runs the command; what it collected is left in `later` to save once its
 /// output is printed.
 pub fn run(cli: &Cli, env: &Env, later: &Later) -> Result<String> {
-    run_with(providers::registry(), cli, env, later)
+    let stderr_is_terminal = std::io::stderr().is_terminal();
+    run_with(providers::registry(), cli, env, later, stderr_is_terminal)
 }
 
-/// [`run`] with the providers of `registry`.
-fn run_with(registry: Registry, cli: &Cli, env: &Env, later: &Later) -> Result<String> {
-    let ctx = context(registry, cli, env, later)?;
+/// [`run`] with the providers of `registry`; a progress bar only when
+/// `stderr_is_terminal` (tests pass `false`).
+fn run_with(
+    registry: Registry,
+    cli: &Cli,
+    env: &Env,
+    later: &Later,
+    stderr_is_terminal: bool,
+) -> Result<String> {
+    let mut ctx = context(registry, cli, env, later)?;
+    ctx.stderr_is_terminal = stderr_is_terminal;
     match &cli.command {
         Some(Command::Detect { json }) => detect::run(&ctx, *json),
         Some(Command::Prices { model, provider }) => Ok(prices(&ctx, model, provider.as_deref())),
@@ -162,6 +176,7 @@ fn context<'a>(
         zone,
         cache_dir,
         later,
+        stderr_is_terminal: false,
     })
 }
 
@@ -200,13 +215,16 @@ fn prices(ctx: &Context<'_>, model: &str, provider: Option<&str>) -> String {
     described.lines().map(|line| clean(line) + "\n").collect()
 }
 
-/// Collects every account once; what they learnt is saved for the next run
-/// once the output is printed (see [`Later`]).
+/// Collects every account once, with a progress bar on stderr when that is
+/// a terminal and it takes a while; what they learnt is saved for the next
+/// run once the output is printed (see [`Later`]).
 pub fn collect_once(ctx: &Context<'_>, accounts: Vec<Account>) -> Vec<Collected> {
     let progress = Progress::default();
     let dir = ctx.cache_dir.as_deref();
     let collect = ctx.collect_context(&progress);
-    let collected = accounts.iter().map(|a| a.collect(&collect)).collect();
+    let collected = crate::progress::while_collecting(&progress, ctx.stderr_is_terminal, || {
+        accounts.iter().map(|a| a.collect(&collect)).collect()
+    });
     if let Some(dir) = dir {
         ctx.later
             .saves
@@ -238,3 +256,5 @@ pub fn save_all(accounts: &[Account], dir: &Path) -> Vec<String> {
 
 #[cfg(test)]
 mod fourth_provider_tests;
+#[cfg(test)]
+mod report_width_tests;

@@ -2,6 +2,8 @@
 //! session, as an aligned table or JSON, from the same collection the
 //! snapshots come from.
 
+use std::io::IsTerminal;
+
 use chrono::Weekday;
 use openusage_core::humanize::{self, grouped};
 use openusage_core::pricing::CostMode;
@@ -12,22 +14,45 @@ use openusage_tui::text::clean;
 use serde::Serialize;
 
 use super::report_json::{self, Document};
+use super::report_layout::{self, Layout};
 use super::{Context, accounts_for, collect_once};
 use crate::cli::{Report, ReportBy, WeekStart};
 use crate::error::{Error, Result};
-use crate::terminal::table_aligned;
+use crate::terminal::fit_lines;
 
 pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String> {
-    let range = Range {
-        since: args.since,
-        until: args.until,
-    };
-    if let (Some(since), Some(until)) = (range.since, range.until) {
+    if let (Some(since), Some(until)) = (args.since, args.until) {
         if since > until {
             return Err(Error::EmptyRange { since, until });
         }
     }
     let collected = collect_once(ctx, accounts_for(ctx, args.provider.as_deref())?);
+    // The terminal's width when stdout is one: a table on screen fits it.
+    // A terminal that says it has no columns says nothing.
+    let terminal = std::io::stdout()
+        .is_terminal()
+        .then(openusage_tui::live::terminal_width)
+        .flatten()
+        .filter(|&w| w > 0);
+    render(ctx, args, &collected, terminal)
+}
+
+/// The report of `collected`, fitted to `--width`, else to `terminal` (the
+/// terminal's width, when stdout is one).
+pub(super) fn render(
+    ctx: &Context<'_>,
+    args: &Report,
+    collected: &[Collected],
+    terminal: Option<u16>,
+) -> Result<String> {
+    let range = Range {
+        since: args.since,
+        until: args.until,
+    };
+    let layout = Layout {
+        width: args.width.or(terminal).map(usize::from),
+        compact: args.compact,
+    };
     let sources: Vec<Source<'_>> = collected
         .iter()
         .map(|c| Source {
@@ -36,7 +61,12 @@ pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String> {
             ledger: &c.ledger,
         })
         .collect();
-    let head = Head { ctx, args, range };
+    let head = Head {
+        ctx,
+        args,
+        range,
+        layout,
+    };
     let out = match period(args) {
         Some(period) => {
             let report = report::by_period(&sources, period, range, args.breakdown);
@@ -59,7 +89,12 @@ pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String> {
             }
         }
     }?;
-    Ok(out + &notes(&collected, args.json))
+    let out = out + &notes(collected, args.json);
+    // Every line fits, the title and the notes under the table included.
+    Ok(match (args.json, layout.width) {
+        (false, Some(width)) => fit_lines(&out, width),
+        _ => out,
+    })
 }
 
 fn period(args: &Report) -> Option<Period> {
@@ -79,6 +114,7 @@ struct Head<'a> {
     ctx: &'a Context<'a>,
     args: &'a Report,
     range: Range,
+    layout: Layout,
 }
 
 impl Head<'_> {
@@ -246,7 +282,8 @@ fn finish(head: &Head<'_>, mut rows: Vec<Vec<String>>, right: &[usize], total: &
             r.pop();
         });
     }
-    let mut out = format!("{}\n\n{}", head.title(), table_aligned(&rows, right));
+    let table = report_layout::table(&rows, right, head.layout);
+    let mut out = format!("{}\n\n{table}", head.title());
     let notes = humanize::cost_notes(&total.usage, mode);
     if !notes.is_empty() {
         out.push_str(&format!("\n{}\n", notes.join("\n")));
