@@ -167,6 +167,7 @@ fn detect_finds_pi_through_a_sessions_directory_alone() {
     assert_eq!(
         doc,
         serde_json::json!({
+            "schema_version": 1,
             "tools": [],
             "accounts": [{"id": "pi", "provider": "pi", "source": "detected", "dirs": [dirs]}]
         })
@@ -219,7 +220,7 @@ fn detect_on_an_empty_home_finds_nothing() {
     assert_eq!(code, 0);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&out).unwrap(),
-        serde_json::json!({"tools": [], "accounts": []})
+        serde_json::json!({"schema_version": 1, "tools": [], "accounts": []})
     );
 }
 

@@ -4,15 +4,18 @@
 //! for people, not an HTML tag.
 #![allow(rustdoc::invalid_html_tags)]
 
+use std::ops::Deref;
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValuesParser;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 /// How much you use your AI coding agents, read from the files they keep on
 /// this machine. No account, no network, no upload.
 #[derive(Debug, Parser)]
-#[command(name = "openusage", version, about, max_term_width = 100)]
+#[command(name = "openusage", version, about, max_term_width = 100, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -20,7 +23,37 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Shown under `openusage --help`.
+const EXAMPLES: &str = "\
+Examples:
+  openusage                                 the live dashboard (Tab: analytics)
+  openusage daily -s 20261101 -z Europe/Warsaw
+  openusage session -b --order asc          sessions oldest first, per model
+  openusage snapshot -j --allow-partial     JSON; exit 0 though a file was unreadable
+  openusage analytics --once --window 7d    the analytics page once, last 7 days
+  openusage completions bash > ~/.local/share/bash-completion/completions/openusage";
+
+/// The command definition, with the values of every `--provider` that
+/// names an account's provider taken from `provider_ids` (the registry's):
+/// `--help` and the completions list them, and the host names none.
+pub fn command(provider_ids: &[&'static str]) -> clap::Command {
+    Cli::command().mut_subcommands(|sub| {
+        // `prices --provider` is a model's upstream provider, not ours.
+        let ours =
+            sub.get_name() != "prices" && sub.get_arguments().any(|a| a.get_id() == "provider");
+        match ours {
+            true => sub.mut_arg("provider", |arg| {
+                arg.value_parser(PossibleValuesParser::new(provider_ids.iter().copied()))
+            }),
+            false => sub,
+        }
+    })
+}
+
+/// In a heading of their own, so that every command's help shows its own
+/// options first.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Settings file [default: $OPENUSAGE_CONFIG, else <config dir>/openusage/settings.json]
     #[arg(long, global = true, value_name = "PATH")]
@@ -34,7 +67,7 @@ pub struct Global {
     pub no_cache: bool,
     /// Where days start: UTC, local, or an IANA name such as Europe/Warsaw
     /// [default: the settings' "timezone", else UTC]
-    #[arg(long, global = true, value_name = "ZONE")]
+    #[arg(short = 'z', long, global = true, value_name = "ZONE")]
     pub timezone: Option<String>,
     /// Which costs to show: recorded plus list-price estimates for the rest
     /// (auto), only what the agents recorded (recorded), or every request at
@@ -48,11 +81,11 @@ pub enum Command {
     /// The dashboard: one tile per account (the default command)
     Dashboard(View),
     /// The analytics page: daily charts, models, workspaces, upstream providers
-    Analytics(View),
+    Analytics(Analytics),
     /// List the agents' tools and the accounts found on this machine
     Detect {
-        /// Print JSON instead of a table
-        #[arg(long)]
+        /// Print JSON (schema_version 1) instead of a table
+        #[arg(short, long)]
         json: bool,
     },
     /// The list price a model id resolves to, and the table entry it comes from
@@ -66,14 +99,33 @@ pub enum Command {
     /// Collect every account's usage now
     Snapshot {
         /// Print the JSON document (schema_version 1) instead of a summary
-        #[arg(long)]
+        #[arg(short, long)]
         json: bool,
         /// Only this provider's accounts (its default account when it has none)
         #[arg(long, value_name = "ID")]
         provider: Option<String>,
+        /// Exit 0 even when an account could not be read fully
+        #[arg(long)]
+        allow_partial: bool,
     },
     /// Usage per day, week, month or session: a table, or JSON
     Report(Report),
+    /// Usage per day: the same as `report daily`
+    Daily(ReportFlags),
+    /// Usage per week: the same as `report weekly`
+    Weekly(ReportFlags),
+    /// Usage per month: the same as `report monthly`
+    Monthly(ReportFlags),
+    /// Usage per session: the same as `report session`
+    Session(ReportFlags),
+    /// Print a shell completion script for SHELL on stdout
+    Completions {
+        /// The shell the script is for
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff) on stdout: `openusage man > openusage.1`
+    Man,
 }
 
 /// `openusage report`.
@@ -82,20 +134,38 @@ pub struct Report {
     /// What each row is
     #[arg(value_enum)]
     pub by: ReportBy,
+    #[command(flatten)]
+    pub flags: ReportFlags,
+}
+
+/// A report reads its flags as its own (`args.since`), whether it was
+/// asked for as `report daily` or as `daily`.
+impl Deref for Report {
+    type Target = ReportFlags;
+
+    fn deref(&self) -> &ReportFlags {
+        &self.flags
+    }
+}
+
+/// The flags of `report` and of its aliases `daily`, `weekly`, `monthly`
+/// and `session`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportFlags {
     /// Only this provider's accounts
     #[arg(long, value_name = "ID")]
     pub provider: Option<String>,
-    /// First day to include (YYYY-MM-DD in the chosen time zone)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    /// First day to include (YYYY-MM-DD or YYYYMMDD, in the chosen time zone)
+    #[arg(short, long, value_name = "DATE", value_parser = parse_date)]
     pub since: Option<NaiveDate>,
-    /// Last day to include (YYYY-MM-DD in the chosen time zone)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    /// Last day to include (YYYY-MM-DD or YYYYMMDD, in the chosen time zone)
+    #[arg(short, long, value_name = "DATE", value_parser = parse_date)]
     pub until: Option<NaiveDate>,
     /// Split each row by model
-    #[arg(long)]
+    #[arg(short, long)]
     pub breakdown: bool,
     /// Print JSON instead of a table
-    #[arg(long)]
+    #[arg(short, long)]
     pub json: bool,
     /// The first day of a week, for the weekly report
     #[arg(long, value_enum, default_value_t = WeekStart::Monday)]
@@ -108,6 +178,20 @@ pub struct Report {
     /// columns
     #[arg(long)]
     pub compact: bool,
+    /// Row order: asc (oldest first) or desc (newest first) [default: asc
+    /// for days, weeks and months; desc for sessions]
+    #[arg(long, value_enum)]
+    pub order: Option<Order>,
+    /// Exit 0 even when an account could not be read fully
+    #[arg(long)]
+    pub allow_partial: bool,
+}
+
+/// The order of a report's rows, by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Order {
+    Asc,
+    Desc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -157,13 +241,127 @@ pub struct View {
     pub provider: Option<String>,
 }
 
+/// `openusage analytics`.
+#[derive(Debug, Args)]
+pub struct Analytics {
+    #[command(flatten)]
+    pub view: View,
+    /// The span of the daily charts, with --once (the live page starts at
+    /// 30d, and `w` cycles) [default: 30d]
+    #[arg(long, value_enum, value_name = "SPAN", requires = "once")]
+    pub window: Option<ChartWindow>,
+}
+
+/// The spans of days the analytics charts can cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartWindow {
+    #[value(name = "7d")]
+    Days7,
+    #[value(name = "30d")]
+    Days30,
+    #[value(name = "90d")]
+    Days90,
+    All,
+}
+
 fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("{e} (expected RFC 3339, such as 2026-11-20T12:00:00Z)"))
 }
 
+/// A day as `YYYY-MM-DD` or `YYYYMMDD` (as ccusage takes it), and nothing
+/// else: chrono alone would also take `2026-1-5` or a five-digit year.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|e| format!("{e} (expected a date such as 2026-11-20)"))
+    const EXPECTED: &str = "expected YYYY-MM-DD or YYYYMMDD, such as 2026-11-20 or 20261120";
+    // Dashes only where YYYY-MM-DD has them; any other dash leaves fewer
+    // than eight digits.
+    let digits = match text.as_bytes() {
+        [_, _, _, _, b'-', _, _, b'-', _, _] => text.replace('-', ""),
+        _ => text.to_owned(),
+    };
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(EXPECTED.to_owned());
+    }
+    NaiveDate::parse_from_str(&digits, "%Y%m%d").map_err(|_| format!("no such day ({EXPECTED})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_date_is_yyyy_mm_dd_or_yyyymmdd_and_nothing_else() {
+        assert_eq!(parse_date("2026-11-01"), Ok(day(2026, 11, 1)));
+        assert_eq!(parse_date("20261101"), Ok(day(2026, 11, 1)));
+        assert_eq!(parse_date("20240229"), Ok(day(2024, 2, 29)));
+        for bad in [
+            "2026-1-5",
+            "2026-11-1",
+            "2026/11/01",
+            "261101",
+            "+2026-11-01",
+            "2026-11-01x",
+            "2026--11-01",
+            "202611010",
+            "",
+            "２０２６１１０１",
+            "2026-11-0١",
+        ] {
+            let error = parse_date(bad).unwrap_err();
+            assert!(
+                error.contains("expected YYYY-MM-DD or YYYYMMDD"),
+                "{bad}: {error}"
+            );
+        }
+        for no_such_day in ["20261301", "2026-02-30", "20250229", "20261100"] {
+            let error = parse_date(no_such_day).unwrap_err();
+            assert!(error.starts_with("no such day"), "{no_such_day}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_definition_holds_together() {
+        command(&crate::providers::registry().ids()).debug_assert();
+    }
+
+    #[test]
+    fn every_account_provider_flag_offers_the_registry_s_ids_and_prices_its_own() {
+        let ids = crate::providers::registry().ids();
+        let command = command(&ids);
+        let mut checked = Vec::new();
+        for sub in command.get_subcommands() {
+            let Some(arg) = sub.get_arguments().find(|a| a.get_id() == "provider") else {
+                continue;
+            };
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            match sub.get_name() {
+                // A model's upstream provider: any name an agent records.
+                "prices" => assert!(values.is_empty(), "{values:?}"),
+                name => {
+                    assert_eq!(values, ids, "{name}");
+                    checked.push(name);
+                }
+            }
+        }
+        let expected = [
+            "dashboard",
+            "analytics",
+            "snapshot",
+            "report",
+            "daily",
+            "weekly",
+            "monthly",
+            "session",
+        ];
+        assert_eq!(checked, expected);
+    }
 }

@@ -13,7 +13,7 @@ mod terminal;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use openusage_core::Env;
 use openusage_tui::text::clean;
 
@@ -22,11 +22,18 @@ use crate::error::{Error, Result};
 
 fn main() -> ExitCode {
     survive_file_size_limit();
-    let cli = Cli::parse();
+    let cli = parse();
     let env = Env::from_process();
     let later = commands::Later::default();
-    let code = match commands::run(&cli, &env, &later).and_then(|output| print(&output)) {
-        Ok(()) => ExitCode::SUCCESS,
+    let run = commands::run(&cli, &env, &later);
+    let code = match run.and_then(|output| print(&output.text).map(|()| output.partial)) {
+        Ok(false) => ExitCode::SUCCESS,
+        // The output is out, notes on what was skipped included: the exit
+        // code says it is not the whole.
+        Ok(true) => {
+            eprintln!("openusage: not every account could be read fully (--allow-partial exits 0)");
+            ExitCode::FAILURE
+        }
         Err(error) => {
             if !error.is_silent() {
                 // Messages quote names, keys and paths from files and the
@@ -40,6 +47,14 @@ fn main() -> ExitCode {
     // stopped half way costs the next run some speed, never this output.
     later.save();
     code
+}
+
+/// The command line, parsed against the registry's provider ids (see
+/// [`cli::command`]); a bad one exits 2 with clap's message.
+fn parse() -> Cli {
+    let mut command = cli::command(&providers::registry().ids());
+    let matches = command.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit())
 }
 
 /// Past the file size limit (`ulimit -f`) a write raises SIGXFSZ, which

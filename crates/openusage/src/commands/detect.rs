@@ -1,10 +1,11 @@
 //! `openusage detect`: the tools and accounts found on this machine.
 
-use openusage_core::About;
-use serde_json::json;
+use openusage_core::{About, SCHEMA_VERSION};
+use serde::Serialize;
+use serde_json::{Value, json};
 
 use super::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::terminal::table;
 use openusage_tui::text::clean;
 
@@ -34,7 +35,7 @@ pub fn run(ctx: &Context<'_>, as_json: bool) -> Result<String> {
         })
         .collect();
     if as_json {
-        return Ok(to_json(&tools, &accounts));
+        return to_json(&tools, &accounts);
     }
     let looked_for = About::looked_for(&ctx.registry.about());
     Ok(to_text(&tools, &accounts, &looked_for))
@@ -47,17 +48,35 @@ struct Row {
     dirs: Vec<String>,
 }
 
-fn to_json(tools: &[(&str, String, String)], accounts: &[Row]) -> String {
-    let doc = json!({
-        "tools": tools.iter().map(|(provider, name, path)| json!({
-            "provider": provider, "name": name, "path": path,
-        })).collect::<Vec<_>>(),
-        "accounts": accounts.iter().map(|a| json!({
-            "id": a.id, "provider": a.provider, "source": a.source, "dirs": a.dirs,
-        })).collect::<Vec<_>>(),
-    });
+/// `detect --json`: a struct, so that `schema_version` comes first, as in
+/// the snapshot and report documents.
+#[derive(Serialize)]
+struct Document {
+    schema_version: u32,
+    tools: Vec<Value>,
+    accounts: Vec<Value>,
+}
+
+fn to_json(tools: &[(&str, String, String)], accounts: &[Row]) -> Result<String> {
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        tools: tools
+            .iter()
+            .map(|(provider, name, path)| json!({"provider": provider, "name": name, "path": path}))
+            .collect(),
+        accounts: accounts
+            .iter()
+            .map(
+                |a| json!({"id": a.id, "provider": a.provider, "source": a.source, "dirs": a.dirs}),
+            )
+            .collect(),
+    };
     crate::json_out::to_string_pretty(&doc)
-        .map_or_else(|_| format!("{doc:#}\n"), |text| text + "\n")
+        .map(|text| text + "\n")
+        .map_err(|source| Error::Json {
+            what: "detection",
+            source,
+        })
 }
 
 fn to_text(tools: &[(&str, String, String)], accounts: &[Row], looked_for: &str) -> String {

@@ -106,7 +106,7 @@ fn openusage(args: &[&str]) -> String {
     let home = tempfile::tempdir().unwrap();
     let env = Env::new(home.path());
     let later = Later::default();
-    run_with(registry, &cli, &env, &later, false).unwrap()
+    run_with(registry, &cli, &env, &later, false).unwrap().text
 }
 
 fn now() -> DateTime<Utc> {

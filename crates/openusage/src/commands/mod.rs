@@ -1,9 +1,12 @@
-//! One module per subcommand; each returns its whole output as a string.
+//! One module per subcommand; each returns its whole output (an [`Output`]),
+//! printed only once it is complete.
 
 mod detect;
+mod man;
 mod report;
 mod report_json;
 mod report_layout;
+mod shortfall;
 mod snapshot;
 mod view;
 
@@ -23,7 +26,7 @@ use openusage_prices::PriceTable;
 use openusage_tui::Page;
 use openusage_tui::text::clean;
 
-use crate::cli::{Cli, Command, View};
+use crate::cli::{self, Cli, Command, Report, ReportBy, ReportFlags, View};
 use crate::error::{CacheNotSaved, Error, Result};
 use crate::providers;
 
@@ -85,9 +88,27 @@ impl Context<'_> {
     }
 }
 
+/// What a command prints, and whether it falls short.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub text: String,
+    /// An account could not be read fully (see [`shortfall`]) and the user
+    /// did not allow it: the process exits 1 once `text` is printed.
+    pub partial: bool,
+}
+
+impl From<String> for Output {
+    fn from(text: String) -> Self {
+        Output {
+            text,
+            partial: false,
+        }
+    }
+}
+
 /// Runs the command; what it collected is left in `later` to save once its
 /// output is printed.
-pub fn run(cli: &Cli, env: &Env, later: &Later) -> Result<String> {
+pub fn run(cli: &Cli, env: &Env, later: &Later) -> Result<Output> {
     let stderr_is_terminal = std::io::stderr().is_terminal();
     run_with(providers::registry(), cli, env, later, stderr_is_terminal)
 }
@@ -100,20 +121,66 @@ fn run_with(
     env: &Env,
     later: &Later,
     stderr_is_terminal: bool,
-) -> Result<String> {
-    let mut ctx = context(registry, cli, env, later)?;
-    ctx.stderr_is_terminal = stderr_is_terminal;
+) -> Result<Output> {
+    // Completions and the man page come from the command definition alone:
+    // only the other commands read the settings, so a broken settings file
+    // never stops an install.
+    let context = |registry| {
+        context(registry, cli, env, later).map(|mut ctx| {
+            ctx.stderr_is_terminal = stderr_is_terminal;
+            ctx
+        })
+    };
+    let report = |registry, by, flags: &ReportFlags| {
+        let flags = flags.clone();
+        report::run(&context(registry)?, &Report { by, flags })
+    };
+    let view = |registry, page, v: &View, window| {
+        view::run(context(registry)?, page, v, window).map(Output::from)
+    };
     match &cli.command {
-        Some(Command::Detect { json }) => detect::run(&ctx, *json),
-        Some(Command::Prices { model, provider }) => Ok(prices(&ctx, model, provider.as_deref())),
-        Some(Command::Snapshot { json, provider }) => {
-            snapshot::run(&ctx, *json, provider.as_deref())
+        Some(Command::Completions { shell }) => Ok(completions(*shell, &registry).into()),
+        Some(Command::Man) => man(&registry).map(Output::from),
+        Some(Command::Detect { json }) => detect::run(&context(registry)?, *json).map(Output::from),
+        Some(Command::Prices { model, provider }) => {
+            Ok(prices(&context(registry)?, model, provider.as_deref()).into())
         }
-        Some(Command::Report(r)) => report::run(&ctx, r),
-        Some(Command::Dashboard(v)) => view::run(ctx, Page::Dashboard, v),
-        Some(Command::Analytics(v)) => view::run(ctx, Page::Analytics, v),
-        None => view::run(ctx, Page::Dashboard, &View::default()),
+        Some(Command::Snapshot {
+            json,
+            provider,
+            allow_partial,
+        }) => snapshot::run(
+            &context(registry)?,
+            *json,
+            provider.as_deref(),
+            *allow_partial,
+        ),
+        Some(Command::Report(r)) => report::run(&context(registry)?, r),
+        Some(Command::Daily(flags)) => report(registry, ReportBy::Daily, flags),
+        Some(Command::Weekly(flags)) => report(registry, ReportBy::Weekly, flags),
+        Some(Command::Monthly(flags)) => report(registry, ReportBy::Monthly, flags),
+        Some(Command::Session(flags)) => report(registry, ReportBy::Session, flags),
+        Some(Command::Dashboard(v)) => view(registry, Page::Dashboard, v, None),
+        Some(Command::Analytics(a)) => view(registry, Page::Analytics, &a.view, a.window),
+        None => view(registry, Page::Dashboard, &View::default(), None),
     }
+}
+
+/// `openusage completions SHELL`: the script, from the command definition.
+fn completions(shell: clap_complete::Shell, registry: &Registry) -> String {
+    let mut script = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut cli::command(&registry.ids()),
+        "openusage",
+        &mut script,
+    );
+    String::from_utf8_lossy(&script).into_owned()
+}
+
+/// `openusage man`: the manual page in roff, from the command definition.
+fn man(registry: &Registry) -> Result<String> {
+    man::page(cli::command(&registry.ids())).map_err(Error::Output)
 }
 
 /// The accounts to show; with `provider`, only that provider's, and its

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 
 use chrono::Weekday;
 use openusage_core::humanize::{self, grouped};
+use openusage_core::keys::diagnostic;
 use openusage_core::pricing::CostMode;
 use openusage_core::report::{self, Period, PeriodReport, Range, SessionReport, Source, Sums};
 use openusage_core::usage::Usage;
@@ -15,12 +16,12 @@ use serde::Serialize;
 
 use super::report_json::{self, Document};
 use super::report_layout::{self, Layout};
-use super::{Context, accounts_for, collect_once};
-use crate::cli::{Report, ReportBy, WeekStart};
+use super::{Context, Output, accounts_for, collect_once, shortfall};
+use crate::cli::{Order, Report, ReportBy, WeekStart};
 use crate::error::{Error, Result};
 use crate::terminal::fit_lines;
 
-pub fn run(ctx: &Context<'_>, args: &Report) -> Result<String> {
+pub fn run(ctx: &Context<'_>, args: &Report) -> Result<Output> {
     if let (Some(since), Some(until)) = (args.since, args.until) {
         if since > until {
             return Err(Error::EmptyRange { since, until });
@@ -44,7 +45,7 @@ pub(super) fn render(
     args: &Report,
     collected: &[Collected],
     terminal: Option<u16>,
-) -> Result<String> {
+) -> Result<Output> {
     let range = Range {
         since: args.since,
         until: args.until,
@@ -67,9 +68,14 @@ pub(super) fn render(
         range,
         layout,
     };
+    // The core reports periods oldest first and sessions newest first.
+    let reverse = |default: Order| order(args) != default;
     let out = match period(args) {
         Some(period) => {
-            let report = report::by_period(&sources, period, range, args.breakdown);
+            let mut report = report::by_period(&sources, period, range, args.breakdown);
+            if reverse(Order::Asc) {
+                report.rows.reverse();
+            }
             match args.json {
                 true => head.json(
                     report.rows.iter().map(report_json::Period::from).collect(),
@@ -79,7 +85,10 @@ pub(super) fn render(
             }
         }
         None => {
-            let report = report::by_session(&sources, range, args.breakdown);
+            let mut report = report::by_session(&sources, range, args.breakdown);
+            if reverse(Order::Desc) {
+                report.rows.reverse();
+            }
             match args.json {
                 true => head.json(
                     report.rows.iter().map(report_json::Session::from).collect(),
@@ -89,12 +98,24 @@ pub(super) fn render(
             }
         }
     }?;
-    let out = out + &notes(collected, args.json);
+    let snapshots = collected.iter().map(|c| &c.snapshot);
+    let partial = shortfall::partial(snapshots, args.allow_partial);
+    let mut output = shortfall::finish(out, &notes(collected), args.json, partial);
     // Every line fits, the title and the notes under the table included.
-    Ok(match (args.json, layout.width) {
-        (false, Some(width)) => fit_lines(&out, width),
-        _ => out,
-    })
+    if let (false, Some(width)) = (args.json, layout.width) {
+        output.text = fit_lines(&output.text, width);
+    }
+    Ok(output)
+}
+
+/// The order of the rows: `--order`, else oldest first for periods and
+/// newest first for sessions.
+fn order(args: &Report) -> Order {
+    match (args.order, args.by) {
+        (Some(order), _) => order,
+        (None, ReportBy::Session) => Order::Desc,
+        (None, _) => Order::Asc,
+    }
 }
 
 fn period(args: &Report) -> Option<Period> {
@@ -135,7 +156,13 @@ impl Head<'_> {
                 format!("Weekly usage (weeks start {})", self.args.week_start.name())
             }
             ReportBy::Monthly => "Monthly usage".to_owned(),
-            ReportBy::Session => "Sessions, newest first".to_owned(),
+            ReportBy::Session => "Sessions".to_owned(),
+        };
+        // Said for sessions always, for periods when not the usual oldest first.
+        let what = match (order(self.args), self.args.by) {
+            (Order::Desc, _) => format!("{what}, newest first"),
+            (Order::Asc, ReportBy::Session) => format!("{what}, oldest first"),
+            (Order::Asc, _) => what,
         };
         let mut title = format!("{what} · {}", self.ctx.zone);
         match (self.range.since, self.range.until) {
@@ -291,29 +318,21 @@ fn finish(head: &Head<'_>, mut rows: Vec<Vec<String>>, right: &[usize], total: &
     out
 }
 
-/// Accounts that could not be read fully, so a report is never silently
-/// short: on stderr for JSON, under the table otherwise.
-fn notes(collected: &[Collected], json: bool) -> String {
-    let mut out = String::new();
-    // Accounts not read fully, and accounts whose sums saturated (their
-    // message then says the figures are lower bounds).
-    let partial = |c: &&Collected| {
-        c.snapshot.status != Status::Ok || c.snapshot.diagnostics.contains_key("sums_saturated")
+/// Accounts that could not be read fully, or not at all, and accounts
+/// whose sums saturated (their message says the figures are lower bounds),
+/// each named with its message; then what was skipped of each, by path. A
+/// report is never silently short.
+fn notes(collected: &[Collected]) -> Vec<String> {
+    let told = |c: &&Collected| {
+        c.snapshot.status != Status::Ok
+            || c.snapshot.diagnostic(diagnostic::SUMS_SATURATED).is_some()
     };
-    for c in collected.iter().filter(partial) {
-        let line = format!(
-            "note: {} ({}): {}\n",
-            clean(&c.snapshot.account_id),
-            clean(&c.snapshot.provider_id),
-            clean(&c.snapshot.message)
-        );
-        match json {
-            true => eprint!("openusage: {line}"),
-            false => out.push_str(&line),
-        }
-    }
-    if !json && !out.is_empty() {
-        out.insert(0, '\n');
-    }
-    out
+    let messages = collected
+        .iter()
+        .filter(told)
+        .map(|c| shortfall::message_note(&c.snapshot));
+    let skipped = collected
+        .iter()
+        .filter_map(|c| shortfall::skipped_note(&c.snapshot));
+    messages.chain(skipped).collect()
 }

@@ -45,14 +45,18 @@ fn every_line_fits(home: &Path, global: &[&str]) {
     for kind in ["daily", "weekly", "monthly", "session"] {
         for breakdown in [&[][..], &["--breakdown"][..]] {
             let piped = cli(global, &[&[kind][..], breakdown].concat());
-            let full = report::render(&ctx, report_args(&piped), &collected, None).unwrap();
+            let full = report::render(&ctx, report_args(&piped), &collected, None)
+                .unwrap()
+                .text;
             assert!(full.contains("\nTOTAL"), "{full}");
             let full_width = full.lines().map(width).max().unwrap();
             for columns in 40..=160 {
                 let w = columns.to_string();
                 let args = [&[kind, "--width", &w][..], breakdown].concat();
                 let cli = cli(global, &args);
-                let out = report::render(&ctx, report_args(&cli), &collected, None).unwrap();
+                let out = report::render(&ctx, report_args(&cli), &collected, None)
+                    .unwrap()
+                    .text;
                 for line in out.lines() {
                     assert!(width(line) <= columns, "{args:?}: {line:?}\n{out}");
                 }

@@ -2,26 +2,48 @@
 
 use openusage_core::{SCHEMA_VERSION, Snapshot, SnapshotReport, Status};
 
-use super::{Context, accounts_for, collect_once};
+use super::{Context, Output, accounts_for, collect_once, shortfall};
 use crate::error::{Error, Result};
 use crate::terminal::table;
 use openusage_tui::text::clean;
 
-pub fn run(ctx: &Context<'_>, as_json: bool, provider: Option<&str>) -> Result<String> {
+pub fn run(
+    ctx: &Context<'_>,
+    as_json: bool,
+    provider: Option<&str>,
+    allow_partial: bool,
+) -> Result<Output> {
     let snapshots = collect(ctx, provider)?;
-    if as_json {
-        let report = SnapshotReport {
-            schema_version: SCHEMA_VERSION,
-            generated_at: ctx.clock.now(),
-            snapshots,
-        };
-        let text = crate::json_out::to_string_pretty(&report).map_err(|source| Error::Json {
-            what: "snapshot",
-            source,
-        })?;
-        return Ok(text + "\n");
-    }
-    Ok(summary(&snapshots))
+    let notes = notes(&snapshots);
+    let partial = shortfall::partial(&snapshots, allow_partial);
+    let text = match as_json {
+        true => json(ctx, snapshots)?,
+        false => summary(&snapshots),
+    };
+    Ok(shortfall::finish(text, &notes, as_json, partial))
+}
+
+fn json(ctx: &Context<'_>, snapshots: Vec<Snapshot>) -> Result<String> {
+    let report = SnapshotReport {
+        schema_version: SCHEMA_VERSION,
+        generated_at: ctx.clock.now(),
+        snapshots,
+    };
+    let text = crate::json_out::to_string_pretty(&report).map_err(|source| Error::Json {
+        what: "snapshot",
+        source,
+    })?;
+    Ok(text + "\n")
+}
+
+/// The accounts that fell short, and what they skipped. An `unknown`
+/// account (nothing found) is no shortfall: the table says it already.
+fn notes(snapshots: &[Snapshot]) -> Vec<String> {
+    let error = snapshots.iter().filter(|s| s.status == Status::Error);
+    let errors = error.map(shortfall::message_note);
+    errors
+        .chain(snapshots.iter().filter_map(shortfall::skipped_note))
+        .collect()
 }
 
 fn collect(ctx: &Context<'_>, provider: Option<&str>) -> Result<Vec<Snapshot>> {

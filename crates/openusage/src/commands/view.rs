@@ -7,16 +7,23 @@ use std::time::Duration;
 
 use openusage_core::pricing::Pricing;
 use openusage_core::{Account, Clock, CollectContext, Env, Progress, Snapshot, Zone};
-use openusage_tui::{App, Options, Page, Source, live, once};
+use openusage_tui::{App, Options, Page, Source, Window, live, once};
 
 use super::{Context, accounts_for, collect_once, save_all};
-use crate::cli::View;
+use crate::cli::{ChartWindow, View};
 use crate::error::Result;
 
 /// Width of `--once` output when neither `--width` nor a terminal says.
 const DEFAULT_WIDTH: u16 = 100;
 
-pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String> {
+/// `window`: the analytics charts' span for `--once` (clap allows it only
+/// there); the app's own otherwise.
+pub fn run(
+    ctx: Context<'_>,
+    page: Page,
+    view: &View,
+    window: Option<ChartWindow>,
+) -> Result<String> {
     let accounts = accounts_for(&ctx, view.provider.as_deref())?;
     let stdout_is_terminal = std::io::stdout().is_terminal();
     if view.once || !stdout_is_terminal {
@@ -27,13 +34,11 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String> {
         let from_terminal = stdout_is_terminal.then(live::terminal_width).flatten();
         let width = view.width.or(from_terminal).unwrap_or(DEFAULT_WIDTH);
         let color = stdout_is_terminal && ctx.env.var("NO_COLOR").is_none();
-        return Ok(once::render(
-            &App::with_snapshots(page, snapshots)
-                .with_providers(ctx.registry.about())
-                .with_cost(ctx.pricing.mode),
-            width,
-            color,
-        ));
+        let mut app = App::with_snapshots(page, snapshots)
+            .with_providers(ctx.registry.about())
+            .with_cost(ctx.pricing.mode);
+        app.window = window.map_or(app.window, chart_window);
+        return Ok(once::render(&app, width, color));
     }
     let options = Options {
         page,
@@ -51,6 +56,15 @@ pub fn run(ctx: Context<'_>, page: Page, view: &View) -> Result<String> {
     };
     live::run(source, options)?;
     Ok(String::new())
+}
+
+fn chart_window(window: ChartWindow) -> Window {
+    match window {
+        ChartWindow::Days7 => Window::Days7,
+        ChartWindow::Days30 => Window::Days30,
+        ChartWindow::Days90 => Window::Days90,
+        ChartWindow::All => Window::All,
+    }
 }
 
 /// The accounts, collected again on every refresh; each keeps what it
