@@ -116,3 +116,22 @@ fn a_misspelt_key_in_the_go_openusages_file_is_an_error_with_a_hint() {
         "{err}"
     );
 }
+
+#[test]
+fn an_error_in_an_account_after_skipped_ones_names_its_place_in_the_file() {
+    // The second entry of the file, though the first is skipped: its index
+    // is the file's, and the misspelt option gets its hint.
+    let settings = r#"{"accounts":[
+        {"id":"openai-personal","provider":"openai","api_key_env":"OPENAI_API_KEY"},
+        {"id":"pi","provider":"pi","extra":{"sesions_dir":"~/s"}}
+    ]}"#;
+    let (home, _) = home_with(settings);
+    let (code, out, err) = run(openusage(home.path()).args(["--now", NOW, "snapshot", "--json"]));
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.ends_with(
+            "accounts[1] (id \"pi\"), extra.sesions_dir: unknown option; did you mean `sessions_dir`?\n"
+        ),
+        "{err}"
+    );
+}
