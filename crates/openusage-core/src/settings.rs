@@ -258,42 +258,11 @@ pub fn load(path: &Path, providers: &[&str]) -> Result<Settings, SettingsError> 
         return Ok(Settings::default());
     };
     let file = shape::parse(&bytes).map_err(|problem| parse_error(path, problem))?;
-    let invalid = |place: &str, message: String| SettingsError::Invalid {
-        path: path.to_path_buf(),
-        place: place.to_owned(),
-        message,
-    };
+    let (ui, cost) = check_values(path, &file)?;
     let mut ignored = go::Ignored::new();
     file.note_go_keys(&mut ignored);
     let accounts = go::accounts(file.accounts.unwrap_or_default(), providers, &mut ignored);
     check_ids(path, &accounts)?;
-    let ui = UiSettings {
-        refresh_interval_seconds: file
-            .ui
-            .refresh_interval_seconds
-            .unwrap_or(UiSettings::default().refresh_interval_seconds),
-    };
-    if ui.refresh_interval_seconds == 0 {
-        let message = "must be at least 1".to_owned();
-        return Err(invalid("ui.refresh_interval_seconds", message));
-    }
-    if let Some(name) = &file.timezone {
-        // "local" is always valid, whatever the machine's zone turns out to be.
-        Zone::parse(name, &Env::default()).map_err(|e| invalid("timezone", e.to_string()))?;
-    }
-    let cost = match file.cost.as_deref() {
-        None => None,
-        Some(name) => Some(CostMode::from_name(name).ok_or_else(|| {
-            let known = "(known: auto, recorded, calculate)";
-            invalid("cost", format!("unknown cost mode {name:?} {known}"))
-        })?),
-    };
-    if let Some((model, _)) = file.prices.iter().find(|(_, p)| !p.is_valid()) {
-        return Err(invalid(
-            &format!("prices.{model}"),
-            "prices must be numbers of at least 0 (USD per million tokens)".to_owned(),
-        ));
-    }
     let (account_indices, accounts) = accounts.into_iter().unzip();
     Ok(Settings {
         path: Some(path.to_path_buf()),
@@ -374,6 +343,45 @@ fn kind_of(kind: &std::fs::FileType) -> &'static str {
     } else {
         "a special file"
     }
+}
+
+/// The values serde cannot check: the refresh interval (with its default),
+/// the zone's name, the cost mode, the user's prices.
+fn check_values(
+    path: &Path,
+    file: &shape::SettingsFile,
+) -> Result<(UiSettings, Option<CostMode>), SettingsError> {
+    let invalid = |place: &str, message: String| SettingsError::Invalid {
+        path: path.to_path_buf(),
+        place: place.to_owned(),
+        message,
+    };
+    let default = UiSettings::default().refresh_interval_seconds;
+    let ui = UiSettings {
+        refresh_interval_seconds: file.ui.refresh_interval_seconds.unwrap_or(default),
+    };
+    if ui.refresh_interval_seconds == 0 {
+        let message = "must be at least 1".to_owned();
+        return Err(invalid("ui.refresh_interval_seconds", message));
+    }
+    if let Some(name) = &file.timezone {
+        // "local" is always valid, whatever the machine's zone turns out to be.
+        Zone::parse(name, &Env::default()).map_err(|e| invalid("timezone", e.to_string()))?;
+    }
+    let cost = match file.cost.as_deref() {
+        None => None,
+        Some(name) => Some(CostMode::from_name(name).ok_or_else(|| {
+            let known = "(known: auto, recorded, calculate)";
+            invalid("cost", format!("unknown cost mode {name:?} {known}"))
+        })?),
+    };
+    if let Some((model, _)) = file.prices.iter().find(|(_, p)| !p.is_valid()) {
+        return Err(invalid(
+            &format!("prices.{model}"),
+            "prices must be numbers of at least 0 (USD per million tokens)".to_owned(),
+        ));
+    }
+    Ok((ui, cost))
 }
 
 /// The error for a document that could not be read, naming the file.
