@@ -36,7 +36,9 @@ fn the_usage_page_shows_what_the_program_prints() {
         if out != body {
             stale.push(args.to_owned());
         }
-        updated.push_str(&format!("<!-- capture: {args} -->{before}```text\n{out}```{tail}"));
+        updated.push_str(&format!(
+            "<!-- capture: {args} -->{before}```text\n{out}```{tail}"
+        ));
         checked += 1;
     }
     assert_eq!(
