@@ -249,7 +249,10 @@ fn a_fifo_named_like_a_session_is_never_opened() {
 fn a_sessions_root_that_is_a_broken_link_is_not_found() {
     let snap = case("broken-root");
     assert_eq!(snap["status"], "unknown");
-    assert_eq!(snap["message"], "Pi sessions directory not found");
+    assert_eq!(
+        snap["message"],
+        "Pi sessions directory not found: ~/.pi/agent/sessions, ~/.omp/agent/sessions"
+    );
 }
 
 #[test]

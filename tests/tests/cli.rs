@@ -94,7 +94,11 @@ fn a_directory_option_naming_a_file_is_a_settings_error_and_a_missing_one_a_stat
     );
     let (code, out, err) = run(openusage(home.path()).args(["--now", NOW, "snapshot", "--json"]));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("Pi sessions directory not found"), "{out}");
+    // Where it looked, as the user wrote it.
+    assert!(
+        out.contains(r#""message": "Pi sessions directory not found: ~/missing""#),
+        "{out}"
+    );
 }
 
 #[cfg(unix)]
@@ -234,7 +238,10 @@ fn a_provider_with_no_account_still_reports_why_it_is_empty() {
     assert_eq!(doc["generated_at"], NOW);
     let snap = &doc["snapshots"][0];
     assert_eq!(snap["status"], "unknown");
-    assert_eq!(snap["message"], "Pi sessions directory not found");
+    assert_eq!(
+        snap["message"],
+        "Pi sessions directory not found: ~/.pi/agent/sessions, ~/.omp/agent/sessions"
+    );
     // Without --provider, an empty home has no accounts at all.
     let (_, out, _) = run(openusage(home.path()).args(["--now", NOW, "snapshot", "--json"]));
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -100,7 +100,10 @@ fn an_agent_dir_without_stray_transcripts_is_not_found() {
     fs::write(tmp.path().join(".pi/agent/settings.json"), "{}").unwrap();
     let snap = pi(tmp.path(), &[], None);
     assert_eq!(snap["status"], "unknown");
-    assert_eq!(snap["message"], "Pi sessions directory not found");
+    assert_eq!(
+        snap["message"],
+        "Pi sessions directory not found: ~/.pi/agent/sessions, ~/.omp/agent/sessions"
+    );
 }
 
 #[test]

@@ -2,12 +2,18 @@
 //! said at once: a FIFO never blocks the program, `/dev/zero` never fills
 //! its memory, a huge file is not read, and text from the file (a key with
 //! an escape sequence in it) prints inert. (Part of issue #12.)
+//!
+//! What does not exist is said, with where it was looked for: a settings
+//! file named by `$OPENUSAGE_CONFIG`, a directory the settings name.
+//! (Part of issue #15.)
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use openusage_e2e::openusage;
+use openusage_e2e::{fixture, openusage, run};
+
+const NOW: &str = "2026-11-20T12:00:00Z";
 
 /// Runs the command with `--config path` and returns (exit code, stdout,
 /// stderr), failing if it takes more than a few seconds: a hang is a bug.
@@ -127,4 +133,73 @@ fn escape_sequences_in_a_settings_error_print_inert() {
     assert_eq!(code, 2, "{err}");
     assert!(!err.contains('\u{1b}'), "{err:?}");
     assert!(err.contains(r"odd\u{1b}]0;title\u{7}.json"), "{err}");
+}
+
+/// `snapshot --json` of `home` with the settings `text` at
+/// `~/.config/openusage/settings.json`: (exit code, the one snapshot,
+/// stderr).
+fn snapshot_with(home: &Path, text: &str) -> (i32, serde_json::Value, String) {
+    let path = home.join(".config/openusage/settings.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    let (code, out, err) = run(openusage(home).args(["--now", NOW, "snapshot", "--json"]));
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    (code, doc["snapshots"][0].clone(), err)
+}
+
+#[test]
+fn a_missing_sessions_dir_is_named_as_the_user_wrote_it() {
+    let home = tempfile::tempdir().unwrap();
+    let settings = r#"{"accounts":[{"id":"pi","provider":"pi","extra":{"sessions_dir":"~/backups/laptop-sessions"}}]}"#;
+    let (code, snap, err) = snapshot_with(home.path(), settings);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(snap["status"], "unknown");
+    assert_eq!(
+        snap["message"],
+        "Pi sessions directory not found: ~/backups/laptop-sessions"
+    );
+}
+
+#[test]
+fn a_missing_extra_dir_is_named_beside_what_was_read() {
+    let home = tempfile::tempdir().unwrap();
+    let sessions = fixture("demo/sessions");
+    let settings = serde_json::json!({"detect": false, "accounts": [{
+        "id": "pi", "provider": "pi",
+        "extra": {"sessions_dir": sessions, "extra_dirs": ["~/old-laptop/pi-sessions"]}
+    }]});
+    let (code, snap, err) = snapshot_with(home.path(), &settings.to_string());
+    assert_eq!(code, 0, "{err}");
+    // The sessions were read; the status stays ok, the message says what
+    // was not there.
+    assert_eq!(snap["status"], "ok");
+    assert!(snap["metrics"]["total_tokens"]["used"].as_u64().unwrap() > 0);
+    let message = snap["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("; Pi sessions directory not found: ~/old-laptop/pi-sessions"),
+        "{message}"
+    );
+    // An extra directory that exists is not named.
+    let old = home.path().join("old-laptop/pi-sessions");
+    std::fs::create_dir_all(&old).unwrap();
+    let (_, snap, _) = snapshot_with(home.path(), &settings.to_string());
+    assert!(
+        !snap["message"].as_str().unwrap().contains("not found"),
+        "{snap}"
+    );
+}
+
+#[test]
+fn a_settings_file_named_by_openusage_config_that_does_not_exist_is_a_note() {
+    let home = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(openusage(home.path())
+        .env("OPENUSAGE_CONFIG", "/nonexistent/openusage.json")
+        .args(["--now", NOW, "snapshot", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"snapshots\""), "{out}");
+    assert_eq!(
+        err,
+        "openusage: note: settings file /nonexistent/openusage.json (from $OPENUSAGE_CONFIG) \
+         does not exist; using detected accounts\n"
+    );
 }

@@ -230,7 +230,10 @@ fn the_config_dir_variable_lists_roots() {
     let snap = collect_once(&account, &env, now());
     assert_eq!(
         (snap.status, snap.message.as_str()),
-        (Status::Unknown, "Claude Code projects directory not found")
+        (
+            Status::Unknown,
+            "Claude Code projects directory not found: ~/.claude/projects, ~/.config/claude/projects"
+        )
     );
 }
 

@@ -300,7 +300,10 @@ fn collecting_reports_reasoning_and_no_cost() {
     let snap = collect_once(&*account, &env, now());
     assert_eq!(
         (snap.status, snap.message.as_str()),
-        (Status::Unknown, "Codex sessions directory not found")
+        (
+            Status::Unknown,
+            "Codex sessions directory not found: ~/.codex/sessions, ~/.codex/archived_sessions"
+        )
     );
     assert!(CodexProvider.detect(&env).accounts.is_empty());
 }

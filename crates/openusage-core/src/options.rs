@@ -15,16 +15,17 @@ pub fn only_known(
     provider: &str,
     known: &[&str],
 ) -> Result<(), AccountError> {
-    match config.extra.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(key) => Err(AccountError::new(
-            format!("extra.{key}"),
-            format!(
-                "unknown option (the {provider} provider knows: {})",
-                known.join(", ")
-            ),
-        )),
-        None => Ok(()),
-    }
+    let Some(key) = config.extra.keys().find(|k| !known.contains(&k.as_str())) else {
+        return Ok(());
+    };
+    let message = match crate::settings::closest(key, known.iter().copied()) {
+        Some(near) => format!("unknown option; did you mean `{near}`?"),
+        None => format!(
+            "unknown option (the {provider} provider knows: {})",
+            known.join(", ")
+        ),
+    };
+    Err(AccountError::new(format!("extra.{key}"), message))
 }
 
 /// The directory option `key`, resolved: `~` and `~/` expand to the home
@@ -179,6 +180,16 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "extra.typo: unknown option (the pi provider knows: d)"
+        );
+        let err = only_known(
+            &config(serde_json::json!({"session_dir": "x"})),
+            "pi",
+            &["sessions_dir", "extra_dirs"],
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "extra.session_dir: unknown option; did you mean `sessions_dir`?"
         );
     }
 

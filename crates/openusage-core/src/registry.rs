@@ -175,6 +175,7 @@ impl Registry {
         settings: &Settings,
     ) -> Result<Account, SettingsError> {
         let path = settings.path.clone().unwrap_or_default();
+        let index = settings.account_index(index);
         let place = format!("accounts[{index}] (id {:?})", config.id);
         let Some(provider) = self.provider(&config.provider) else {
             return Err(SettingsError::Invalid {

@@ -3,8 +3,19 @@
 //! ```json
 //! { "accounts": [ { "id": "pi", "provider": "pi", "extra": { "sessions_dir": "~/.pi/agent/sessions" } } ] }
 //! ```
+//!
+//! The Go openusage reads the same file: its keys are accepted too, and
+//! ignored with a note when they mean nothing here (see [`load`]).
 
 #![deny(missing_docs)]
+
+mod go;
+mod hint;
+mod shape;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use hint::closest;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -62,6 +73,14 @@ pub struct Settings {
     /// The user's own prices, by model id (`"prices"`), which override the
     /// price table.
     pub prices: BTreeMap<String, UserPrice>,
+    /// Where each of `accounts` stands in the file's `accounts[]`, for
+    /// messages: the two differ when accounts of the Go openusage's own
+    /// providers were skipped. Empty means "the same".
+    pub account_indices: Vec<usize>,
+    /// What the user should be told once, on stderr, without the
+    /// `openusage: note: ` every note starts with: a settings file named
+    /// but missing, the Go openusage's settings ignored.
+    pub notes: Vec<String>,
 }
 
 /// The `ui` object: how the dashboard behaves.
@@ -90,6 +109,8 @@ impl Default for Settings {
             timezone: None,
             cost: None,
             prices: BTreeMap::new(),
+            account_indices: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -108,27 +129,11 @@ impl Settings {
             .and_then(|name| Zone::parse(name, env).ok())
             .unwrap_or_default()
     }
-}
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SettingsFile {
-    #[serde(default)]
-    accounts: Vec<AccountConfig>,
-    #[serde(default)]
-    ui: UiSettings,
-    #[serde(default = "yes")]
-    detect: bool,
-    #[serde(default)]
-    timezone: Option<String>,
-    #[serde(default)]
-    cost: Option<String>,
-    #[serde(default)]
-    prices: BTreeMap<String, UserPrice>,
-}
-
-fn yes() -> bool {
-    true
+    /// The index in the file's `accounts[]` of `accounts[i]`.
+    pub fn account_index(&self, i: usize) -> usize {
+        self.account_indices.get(i).copied().unwrap_or(i)
+    }
 }
 
 /// Why a settings file cannot be used. Every variant names the file.
@@ -194,8 +199,10 @@ impl fmt::Display for Place<'_> {
     }
 }
 
-/// Where the settings file is: `--config PATH`, else `$OPENUSAGE_CONFIG`,
-/// else `<config dir>/openusage/settings.json`.
+/// Where the settings file is: `--config PATH` (`~` expanded, relative to
+/// the working directory), else `$OPENUSAGE_CONFIG` (the same), else
+/// `<config dir>/openusage/settings.json`, the config dir being
+/// `$XDG_CONFIG_HOME` when it is an absolute path, else `~/.config`.
 pub fn settings_path(flag: Option<&Path>, env: &Env) -> Option<PathBuf> {
     if let Some(path) = flag {
         return Some(env.cwd().join(env.expand_tilde(path)));
@@ -207,61 +214,66 @@ pub fn settings_path(flag: Option<&Path>, env: &Env) -> Option<PathBuf> {
         .map(|dir| dir.join("openusage").join("settings.json"))
 }
 
+/// The settings of this run: the file [`settings_path`] finds, read by
+/// [`load`]. A file the user named (`--config`, `$OPENUSAGE_CONFIG`) that
+/// does not exist is not an error, but a note says so.
+pub fn find(flag: Option<&Path>, env: &Env, providers: &[&str]) -> Result<Settings, SettingsError> {
+    let Some(path) = settings_path(flag, env) else {
+        return Ok(Settings::default());
+    };
+    let mut settings = load(&path, providers)?;
+    if settings.path.is_none() {
+        let named = match (flag, env.var("OPENUSAGE_CONFIG")) {
+            (Some(flag), _) => Some(flag.display().to_string()),
+            (None, Some(var)) => Some(format!(
+                "{} (from $OPENUSAGE_CONFIG)",
+                Path::new(var).display()
+            )),
+            (None, None) => None,
+        };
+        settings.notes.extend(
+            named.map(|file| {
+                format!("settings file {file} does not exist; using detected accounts")
+            }),
+        );
+    }
+    Ok(settings)
+}
+
 /// Reads the settings at `path`. A missing file is not an error: it means
-/// "use what detection finds", and gives empty settings.
+/// "use what detection finds", and gives empty settings. `providers` are
+/// the ids of the providers this build has.
 ///
-/// Checks the document's shape (types, unknown keys, missing `id` or
-/// `provider`), empty and duplicate account ids. Provider names and `extra`
-/// are checked by the registry, which knows the providers.
-pub fn load(path: &Path) -> Result<Settings, SettingsError> {
+/// Checks the document's shape (an object, after a UTF-8 byte order mark
+/// if there is one; types, unknown keys, missing `id` or `provider`), empty
+/// and duplicate account ids. Provider names and `extra` are checked by the
+/// registry, which knows the providers.
+///
+/// The Go openusage's keys are accepted: `auto_detect` is read as
+/// `detect` (which wins when both are set); its other keys, its accounts'
+/// own keys and its accounts of providers not in `providers` are ignored,
+/// and [`Settings::notes`] gets one note naming them.
+pub fn load(path: &Path, providers: &[&str]) -> Result<Settings, SettingsError> {
     let Some(bytes) = read(path)? else {
         return Ok(Settings::default());
     };
-    let file = parse(&bytes).map_err(|e| syntax_error(path, e))?;
-    check_ids(path, &file.accounts)?;
-    if file.ui.refresh_interval_seconds == 0 {
-        return Err(SettingsError::Invalid {
-            path: path.to_path_buf(),
-            place: "ui.refresh_interval_seconds".to_owned(),
-            message: "must be at least 1".to_owned(),
-        });
-    }
-    if let Some(name) = &file.timezone {
-        // "local" is always valid, whatever the machine's zone turns out to be.
-        Zone::parse(name, &Env::default()).map_err(|e| SettingsError::Invalid {
-            path: path.to_path_buf(),
-            place: "timezone".to_owned(),
-            message: e.to_string(),
-        })?;
-    }
-    let invalid = |place: String, message: String| SettingsError::Invalid {
-        path: path.to_path_buf(),
-        place,
-        message,
-    };
-    let cost = match file.cost.as_deref() {
-        None => None,
-        Some(name) => Some(CostMode::from_name(name).ok_or_else(|| {
-            invalid(
-                "cost".to_owned(),
-                format!("unknown cost mode {name:?} (known: auto, recorded, calculate)"),
-            )
-        })?),
-    };
-    if let Some((model, _)) = file.prices.iter().find(|(_, p)| !p.is_valid()) {
-        return Err(invalid(
-            format!("prices.{model}"),
-            "prices must be numbers of at least 0 (USD per million tokens)".to_owned(),
-        ));
-    }
+    let file = shape::parse(&bytes).map_err(|problem| parse_error(path, problem))?;
+    let (ui, cost) = check_values(path, &file)?;
+    let mut ignored = go::Ignored::new();
+    file.note_go_keys(&mut ignored);
+    let accounts = go::accounts(file.accounts.unwrap_or_default(), providers, &mut ignored);
+    check_ids(path, &accounts)?;
+    let (account_indices, accounts) = accounts.into_iter().unzip();
     Ok(Settings {
         path: Some(path.to_path_buf()),
-        accounts: file.accounts,
-        ui: file.ui,
-        detect: file.detect,
+        accounts,
+        ui,
+        detect: file.detect.or(file.auto_detect).unwrap_or(true),
         timezone: file.timezone,
         cost,
         prices: file.prices,
+        account_indices,
+        notes: go::note(path, &ignored).into_iter().collect(),
     })
 }
 
@@ -333,42 +345,67 @@ fn kind_of(kind: &std::fs::FileType) -> &'static str {
     }
 }
 
-/// Parses the document; on failure, where in it (`accounts[0].id`) and why.
-fn parse(bytes: &[u8]) -> Result<SettingsFile, (String, serde_json::Error)> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let file = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| (known_place(e.path()), e.into_inner()))?;
-    de.end().map_err(|e| (String::new(), e))?;
-    Ok(file)
-}
-
-/// The path to the error, without the `?` serde_path_to_error writes for a
-/// key it did not get to read (`accounts[0].?`).
-fn known_place(path: &serde_path_to_error::Path) -> String {
-    let text = path.to_string();
-    let known = text.strip_suffix('?').unwrap_or(&text);
-    known.strip_suffix('.').unwrap_or(known).to_owned()
-}
-
-fn syntax_error(path: &Path, (place, err): (String, serde_json::Error)) -> SettingsError {
-    let (line, column) = (err.line(), err.column());
-    // serde_json appends the position to its message; we print it up front.
-    let text = err.to_string();
-    let message = text
-        .strip_suffix(&format!(" at line {line} column {column}"))
-        .unwrap_or(&text)
-        .to_owned();
-    SettingsError::Syntax {
+/// The values serde cannot check: the refresh interval (with its default),
+/// the zone's name, the cost mode, the user's prices.
+fn check_values(
+    path: &Path,
+    file: &shape::SettingsFile,
+) -> Result<(UiSettings, Option<CostMode>), SettingsError> {
+    let invalid = |place: &str, message: String| SettingsError::Invalid {
         path: path.to_path_buf(),
-        line,
-        column,
-        place,
+        place: place.to_owned(),
         message,
+    };
+    let default = UiSettings::default().refresh_interval_seconds;
+    let ui = UiSettings {
+        refresh_interval_seconds: file.ui.refresh_interval_seconds.unwrap_or(default),
+    };
+    if ui.refresh_interval_seconds == 0 {
+        let message = "must be at least 1".to_owned();
+        return Err(invalid("ui.refresh_interval_seconds", message));
+    }
+    if let Some(name) = &file.timezone {
+        // "local" is always valid, whatever the machine's zone turns out to be.
+        Zone::parse(name, &Env::default()).map_err(|e| invalid("timezone", e.to_string()))?;
+    }
+    let cost = match file.cost.as_deref() {
+        None => None,
+        Some(name) => Some(CostMode::from_name(name).ok_or_else(|| {
+            let known = "(known: auto, recorded, calculate)";
+            invalid("cost", format!("unknown cost mode {name:?} {known}"))
+        })?),
+    };
+    if let Some((model, _)) = file.prices.iter().find(|(_, p)| !p.is_valid()) {
+        return Err(invalid(
+            &format!("prices.{model}"),
+            "prices must be numbers of at least 0 (USD per million tokens)".to_owned(),
+        ));
+    }
+    Ok((ui, cost))
+}
+
+/// The error for a document that could not be read, naming the file.
+fn parse_error(path: &Path, problem: shape::Problem) -> SettingsError {
+    match problem {
+        shape::Problem::NotAnObject(kind) => SettingsError::Invalid {
+            path: path.to_path_buf(),
+            place: "top level".to_owned(),
+            message: format!("expected a JSON object ({{ ... }}), found {kind}"),
+        },
+        shape::Problem::Json(place, err) => SettingsError::Syntax {
+            path: path.to_path_buf(),
+            line: err.line(),
+            column: err.column(),
+            place,
+            message: shape::message(&err),
+        },
     }
 }
 
-fn check_ids(path: &Path, accounts: &[AccountConfig]) -> Result<(), SettingsError> {
-    for (i, account) in accounts.iter().enumerate() {
+/// Every kept account has an id, and no two the same; each is named by its
+/// index in the file.
+fn check_ids(path: &Path, accounts: &[(usize, AccountConfig)]) -> Result<(), SettingsError> {
+    for (n, (i, account)) in accounts.iter().enumerate() {
         let invalid = |message: String| SettingsError::Invalid {
             path: path.to_path_buf(),
             place: format!("accounts[{i}].id"),
@@ -377,7 +414,7 @@ fn check_ids(path: &Path, accounts: &[AccountConfig]) -> Result<(), SettingsErro
         if account.id.trim().is_empty() {
             return Err(invalid("the account id is empty".to_owned()));
         }
-        if let Some(first) = accounts[..i].iter().position(|a| a.id == account.id) {
+        if let Some((first, _)) = accounts[..n].iter().find(|(_, a)| a.id == account.id) {
             return Err(invalid(format!(
                 "duplicate account id {:?} (also accounts[{first}])",
                 account.id
@@ -385,221 +422,4 @@ fn check_ids(path: &Path, accounts: &[AccountConfig]) -> Result<(), SettingsErro
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load_text(text: &str) -> Result<Settings, SettingsError> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("settings.json");
-        std::fs::write(&path, text).unwrap();
-        load(&path)
-    }
-
-    fn error_text(text: &str) -> String {
-        load_text(text).unwrap_err().to_string()
-    }
-
-    #[test]
-    fn reads_accounts_with_their_extra_options() {
-        let s = load_text(
-            r#"{"accounts":[{"id":"pi","provider":"pi","extra":{"sessions_dir":"~/s"}}]}"#,
-        )
-        .unwrap();
-        assert_eq!(s.accounts.len(), 1);
-        assert_eq!(s.accounts[0].extra["sessions_dir"], "~/s");
-        assert!(s.base_dir().is_some());
-    }
-
-    #[test]
-    fn the_refresh_interval_defaults_to_ten_seconds_and_must_be_positive() {
-        assert_eq!(load_text("{}").unwrap().ui.refresh_interval_seconds, 10);
-        let s = load_text(r#"{"ui":{"refresh_interval_seconds":3}}"#).unwrap();
-        assert_eq!(s.ui.refresh_interval_seconds, 3);
-        let e = error_text(r#"{"ui":{"refresh_interval_seconds":0}}"#);
-        assert!(
-            e.ends_with("ui.refresh_interval_seconds: must be at least 1"),
-            "{e}"
-        );
-        let e = error_text(r#"{"ui":{"refresh_interval_seconds":-1}}"#);
-        assert!(
-            e.contains("ui.refresh_interval_seconds: invalid value: integer `-1`"),
-            "{e}"
-        );
-        let e = error_text(r#"{"ui":{"refresh":5}}"#);
-        assert!(e.contains("ui.refresh: unknown field `refresh`"), "{e}");
-    }
-
-    #[test]
-    fn detection_is_on_unless_turned_off() {
-        assert!(load_text("{}").unwrap().detect);
-        assert!(!load_text(r#"{"detect":false}"#).unwrap().detect);
-        assert!(error_text(r#"{"detect":"no"}"#).contains("detect: invalid type"));
-    }
-
-    #[test]
-    fn the_time_zone_defaults_to_utc_and_an_unknown_one_is_an_error() {
-        let env = Env::new("/h");
-        assert_eq!(load_text("{}").unwrap().zone(&env), Zone::Utc);
-        let warsaw = load_text(r#"{"timezone":"Europe/Warsaw"}"#).unwrap();
-        assert_eq!(warsaw.zone(&env).name(), "Europe/Warsaw");
-        let local = load_text(r#"{"timezone":"local"}"#).unwrap();
-        let in_tokyo = env.clone().with_var("TZ", "Asia/Tokyo");
-        assert_eq!(local.zone(&in_tokyo).name(), "Asia/Tokyo");
-        let err = load_text(r#"{"timezone":"Europe/Atlantis"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("timezone: unknown time zone \"Europe/Atlantis\""),
-            "{err}"
-        );
-        let err = load_text(r#"{"timezone":7}"#).unwrap_err().to_string();
-        assert!(err.contains("timezone"), "{err}");
-    }
-
-    #[test]
-    fn user_prices_and_the_cost_mode_are_checked_where_they_stand() {
-        let s = load_text(
-            r#"{"cost":"calculate","prices":{"my-model":{"input":1.5,"output":6,"cache_read":0.15}}}"#,
-        )
-        .unwrap();
-        assert_eq!(s.cost, Some(CostMode::Calculate));
-        let price = s.prices["my-model"].per_token();
-        assert_eq!((price.input, price.output), (1.5e-6, 6e-6));
-        assert_eq!((price.cache_read, price.cache_write), (Some(0.15e-6), None));
-        let e = error_text(r#"{"prices":{"m":{"input":-1,"output":2}}}"#);
-        assert!(
-            e.ends_with("prices.m: prices must be numbers of at least 0 (USD per million tokens)"),
-            "{e}"
-        );
-        let e = error_text(r#"{"prices":{"m":{"input":1}}}"#);
-        assert!(e.contains("prices.m: missing field `output`"), "{e}");
-        let e = error_text(r#"{"prices":{"m":{"input":1,"output":2,"cache_wrte":3}}}"#);
-        assert!(e.contains("prices.m.cache_wrte: unknown field"), "{e}");
-        let e = error_text(r#"{"cost":"cheap"}"#);
-        assert!(e.contains("cost: unknown cost mode \"cheap\""), "{e}");
-    }
-
-    #[test]
-    fn a_missing_file_means_no_settings() {
-        let s = load(Path::new("/nonexistent/openusage/settings.json")).unwrap();
-        assert_eq!(s, Settings::default());
-    }
-
-    #[test]
-    fn invalid_json_names_line_and_column() {
-        let e = error_text("{\n  \"accounts\": [\n    {\"id\": \"pi\",}\n  ]\n}");
-        assert!(
-            e.contains("settings.json, line 3, column 17: accounts[0]: trailing comma"),
-            "{e}"
-        );
-        assert!(e.contains("trailing comma"), "{e}");
-    }
-
-    #[test]
-    fn a_wrong_type_names_the_place() {
-        let e = error_text(r#"{"accounts":[{"id":"pi","provider":5}]}"#);
-        assert!(
-            e.contains("accounts[0].provider: invalid type: integer `5`, expected a string"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn a_missing_id_and_an_unknown_key_are_errors() {
-        let e = error_text(r#"{"accounts":[{"provider":"pi"}]}"#);
-        assert!(e.contains("missing field `id`"), "{e}");
-        let e = error_text(r#"{"acounts":[]}"#);
-        assert!(e.contains("unknown field `acounts`"), "{e}");
-    }
-
-    #[test]
-    fn empty_and_duplicate_ids_are_errors() {
-        let e = error_text(r#"{"accounts":[{"id":" ","provider":"pi"}]}"#);
-        assert!(e.contains("accounts[0].id: the account id is empty"), "{e}");
-        let e =
-            error_text(r#"{"accounts":[{"id":"a","provider":"pi"},{"id":"a","provider":"pi"}]}"#);
-        assert!(
-            e.contains(r#"accounts[1].id: duplicate account id "a" (also accounts[0])"#),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn trailing_garbage_and_invalid_utf8_are_syntax_errors() {
-        assert!(error_text(r#"{"accounts":[]} x"#).contains("trailing characters"));
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("settings.json");
-        std::fs::write(
-            &path,
-            b"{\"accounts\":[{\"id\":\"\xff\",\"provider\":\"pi\"}]}",
-        )
-        .unwrap();
-        let e = load(&path).unwrap_err().to_string();
-        assert!(e.contains("line 1, column"), "{e}");
-    }
-
-    #[test]
-    fn only_a_regular_file_of_at_most_a_mebibyte_is_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let e = load(dir.path()).unwrap_err().to_string();
-        assert!(e.ends_with("not a regular file (a directory)"), "{e}");
-        let big = dir.path().join("big.json");
-        // Valid JSON, one byte over the limit: refused for its size alone.
-        let mut text = b"{}".to_vec();
-        text.resize(MAX_SETTINGS_BYTES as usize + 1, b' ');
-        std::fs::write(&big, &text).unwrap();
-        let e = load(&big).unwrap_err().to_string();
-        assert!(e.contains("big.json: larger than 1 MiB"), "{e}");
-        text.pop();
-        std::fs::write(&big, &text).unwrap();
-        assert!(load(&big).is_ok(), "exactly 1 MiB is read");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_fifo_or_a_device_is_refused_without_blocking() {
-        let e = load(Path::new("/dev/zero")).unwrap_err().to_string();
-        assert_eq!(
-            e, "settings file /dev/zero: not a regular file (a device)",
-            "{e}"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("settings.json");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        if !made.is_ok_and(|s| s.success()) {
-            eprintln!("skipped the FIFO: mkfifo is not available");
-            return;
-        }
-        // No writer: a blocking open would never return.
-        let e = load(&fifo).unwrap_err().to_string();
-        assert!(
-            e.ends_with("settings.json: not a regular file (a FIFO)"),
-            "{e}"
-        );
-        let link = dir.path().join("link.json");
-        std::os::unix::fs::symlink(&fifo, &link).unwrap();
-        let e = load(&link).unwrap_err().to_string();
-        assert!(e.ends_with("link.json: not a regular file (a FIFO)"), "{e}");
-    }
-
-    #[test]
-    fn the_path_comes_from_the_flag_then_the_variable_then_the_config_dir() {
-        let env = Env::new("/h").with_var("OPENUSAGE_CONFIG", "/from/env.json");
-        assert_eq!(
-            settings_path(Some(Path::new("~/x.json")), &env),
-            Some(PathBuf::from("/h/x.json"))
-        );
-        assert_eq!(
-            settings_path(None, &env),
-            Some(PathBuf::from("/from/env.json"))
-        );
-        let env = Env::new("/h");
-        assert_eq!(
-            settings_path(None, &env),
-            Some(PathBuf::from("/h/.config/openusage/settings.json"))
-        );
-    }
 }

@@ -157,6 +157,12 @@ impl<A: FileAgent> FileAccount<A> {
         roots
     }
 
+    /// The directories the settings named: the directory option and
+    /// `extra_dirs`.
+    fn named(&self) -> Vec<PathBuf> {
+        self.dir.iter().chain(&self.extra_dirs).cloned().collect()
+    }
+
     fn cache_file(&self, dir: &Path) -> PathBuf {
         cache_file(dir, A::ID, &self.id)
     }
@@ -198,8 +204,9 @@ impl<A: FileAgent> AccountReader for FileAccount<A> {
         let wording = Wording {
             agent: A::NAME,
             root: A::ROOT_NAME,
+            home: ctx.env.home(),
         };
-        reading.finish(&mut snapshot, &totals, wording);
+        reading.finish(&mut snapshot, &totals, wording, &self.named());
         for (key, value) in counted.extra_diagnostics {
             snapshot.set_diagnostic(key, value);
         }

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -154,14 +154,28 @@ fn read_found<S: Scanned + Incremental + Send + Sync>(
 impl<S> Reading<S> {
     /// Sets the snapshot's status and message from what the walk found and
     /// `totals` (see [`status::describe`]), and writes the diagnostics.
-    pub fn finish(&self, snapshot: &mut Snapshot, totals: &Totals, words: Wording) {
+    /// `named` are the roots the settings named: their absence is told even
+    /// when other roots were read.
+    pub fn finish(
+        &self,
+        snapshot: &mut Snapshot,
+        totals: &Totals,
+        words: Wording<'_>,
+        named: &[PathBuf],
+    ) {
+        let missing = &self.found.roots_missing;
+        let absent: Vec<PathBuf> = missing
+            .iter()
+            .filter(|p| named.contains(p))
+            .cloned()
+            .collect();
         let found = match self.found.roots_unreadable.first() {
             Some(bad) => Places::Unreadable {
                 place: &bad.path,
                 reason: &bad.reason,
             },
-            None if !self.found.any_root() => Places::Missing,
-            None => Places::Read,
+            None if !self.found.any_root() => Places::Missing { looked: missing },
+            None => Places::Read { absent: &absent },
         };
         let oversized = self.diagnostics.lines_oversized;
         status::describe(snapshot, found, totals, oversized, words);
@@ -330,8 +344,9 @@ mod tests {
         let words = Wording {
             agent: "T",
             root: "root",
+            home: None,
         };
-        reading.finish(&mut snapshot, &totals, words);
+        reading.finish(&mut snapshot, &totals, words, &[]);
         assert_eq!(snapshot.status, Status::Ok);
         assert!(
             snapshot

@@ -19,6 +19,8 @@ pub struct Found {
     pub roots_read: Vec<PathBuf>,
     /// Roots that exist but could not be walked, with the reason.
     pub roots_unreadable: Vec<Problem>,
+    /// Roots that do not exist (or are dangling links), as given.
+    pub roots_missing: Vec<PathBuf>,
     /// Directories below a root that could not be listed; their siblings
     /// were still walked.
     pub dirs_unreadable: Vec<Problem>,
@@ -154,7 +156,9 @@ struct Walk {
 impl Walk {
     fn root(&mut self, root: &Root) {
         let meta = match fs::metadata(&root.path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return self.found.roots_missing.push(root.path.clone());
+            }
             Err(e) => return self.unreadable_root(root, e.to_string()),
             Ok(meta) if !meta.is_dir() => {
                 return self.unreadable_root(root, "not a directory".to_owned());

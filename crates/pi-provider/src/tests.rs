@@ -122,7 +122,10 @@ fn no_sessions_directory_is_unknown_status() {
     let snap = collect_in(&Env::new(home.path()), &default_account());
     assert_eq!(
         (snap.status, snap.message.as_str()),
-        (Status::Unknown, "Pi sessions directory not found")
+        (
+            Status::Unknown,
+            "Pi sessions directory not found: ~/.pi/agent/sessions, ~/.omp/agent/sessions"
+        )
     );
     assert!(snap.metrics.is_empty());
     assert_eq!(snap.diagnostics["files_read"], 0);

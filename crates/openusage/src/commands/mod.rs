@@ -208,16 +208,9 @@ fn context<'a>(
     env: &'a Env,
     later: &'a Later,
 ) -> Result<Context<'a>> {
-    let path = settings::settings_path(cli.global.config.as_deref(), env);
-    let settings = match &path {
-        Some(path) => settings::load(path)?,
-        None => Settings::default(),
-    };
-    if let (Some(path), None) = (&cli.global.config, &settings.path) {
-        eprintln!(
-            "openusage: note: settings file {} does not exist; using detected accounts",
-            clean(&path.display().to_string())
-        );
+    let settings = settings::find(cli.global.config.as_deref(), env, &registry.ids())?;
+    for note in &settings.notes {
+        eprintln!("openusage: note: {}", clean(note));
     }
     let clock: Box<dyn Clock> = match cli.global.now {
         Some(now) => Box::new(FixedClock(now)),
