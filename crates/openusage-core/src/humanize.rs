@@ -204,9 +204,10 @@ pub fn has_cost(total: &Usage, mode: CostMode) -> bool {
     }
 }
 
-/// `1 session`, `2 sessions`.
+/// `1 session`, `2 sessions`, `6,415 sessions`: the count whole, its
+/// thousands separated as everywhere else.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", grouped(n), if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -260,6 +261,13 @@ mod tests {
         for (n, text) in cases {
             assert_eq!(count(n), text, "{n}");
         }
+    }
+
+    #[test]
+    fn plurals_separate_thousands() {
+        assert_eq!(plural(1, "session", "sessions"), "1 session");
+        assert_eq!(plural(0, "session", "sessions"), "0 sessions");
+        assert_eq!(plural(6415, "session", "sessions"), "6,415 sessions");
     }
 
     #[test]

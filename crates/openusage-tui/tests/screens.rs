@@ -372,3 +372,16 @@ fn the_header_keeps_the_time_zone_at_any_width() {
         assert_eq!(view::header(&app, width).to_string(), expected, "{width}");
     }
 }
+
+#[test]
+fn whole_counts_carry_thousands_separators_as_in_the_reports() {
+    let mut pi = pi_fixture().remove(0);
+    let sessions = pi.metrics.get_mut("total_sessions").unwrap();
+    sessions.used = openusage_core::MetricValue::Count(6415);
+    pi.diagnostics
+        .insert("lines_dropped".to_owned(), serde_json::json!(12_345));
+    let app = App::with_snapshots(Page::Dashboard, vec![pi]);
+    let text = once::render(&app, 100, false);
+    assert!(text.contains("Sessions    6,415 all · 3 today"), "{text}");
+    assert!(text.contains("12,345 bad lines"), "{text}");
+}

@@ -31,6 +31,7 @@ pub fn lines(a: &Analytics, window: Window, mode: CostMode, width: usize) -> Vec
         span,
         window,
         total: true,
+        number: humanize::count,
     };
     // A session active on several days counts on each: no honest total.
     let sessions = Chart {
@@ -40,6 +41,7 @@ pub fn lines(a: &Analytics, window: Window, mode: CostMode, width: usize) -> Vec
         span,
         window,
         total: false,
+        number: humanize::grouped,
     };
     let mut out = tokens.lines(width);
     out.push(Line::default());
@@ -111,6 +113,8 @@ pub(super) struct Chart<'a> {
     pub window: Window,
     /// Whether the values add up to something meaningful.
     pub total: bool,
+    /// How a value is written: shortened for tokens, whole for sessions.
+    pub number: fn(u64) -> String,
 }
 
 impl Chart<'_> {
@@ -120,13 +124,13 @@ impl Chart<'_> {
         if self.total {
             notes.push(format!(
                 "total {}",
-                humanize::count(self.values.iter().fold(0u64, |s, v| s.saturating_add(*v)))
+                (self.number)(self.values.iter().fold(0u64, |s, v| s.saturating_add(*v)))
             ));
         }
         // The busiest single day, even when a bar sums several.
         notes.push(format!(
             "peak {}/day",
-            humanize::count(self.values.iter().copied().max().unwrap_or(0))
+            (self.number)(self.values.iter().copied().max().unwrap_or(0))
         ));
         if days_per_bar > 1 {
             notes.push(format!("{days_per_bar} days a bar"));
@@ -328,6 +332,7 @@ mod tests {
             span: (day - chrono::Duration::days(59), day),
             window: Window::All,
             total: true,
+            number: humanize::count,
         };
         assert_eq!(chart::bucket(&values, 40).1, 2);
         let lines = chart.lines(40);

@@ -96,6 +96,7 @@ fn chart(s: &Snapshot, rows: usize, width: usize) -> Vec<Line<'static>> {
         span: (from, to),
         window: WINDOW,
         total: true,
+        number: humanize::count,
     }
     .lines(width)
 }
