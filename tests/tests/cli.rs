@@ -274,7 +274,9 @@ fn a_configured_relative_sessions_dir_resolves_against_the_settings_file() {
     assert_eq!(code, 0, "{err}");
     let row = out.lines().nth(1).unwrap_or_default();
     assert!(
-        row.starts_with("work ") && row.contains(" ok ") && row.ends_with("1 session, 1.5k tokens"),
+        row.starts_with("work ")
+            && row.contains(" ok ")
+            && row.ends_with("1 session, 1.50K tokens"),
         "{out}"
     );
 }

@@ -152,10 +152,10 @@ fn the_dashboard_refreshes_on_a_timer_from_the_settings() {
     let (home, command) = dashboard_on_fixture_copy(tmp.path());
     write_settings(&home, r#"{"ui":{"refresh_interval_seconds":1}}"#);
     let tmux = Tmux::start(120, 40, &command);
-    tmux.wait_for("the first load", |s| s.contains("968.9k total"));
+    tmux.wait_for("the first load", |s| s.contains("969K total"));
     append_turn(&home);
     // No key pressed: the one-second timer picks the new turn up.
-    tmux.wait_for("the timed refresh", |s| s.contains("2M total"));
+    tmux.wait_for("the timed refresh", |s| s.contains("1.97M total"));
     tmux.keys("q");
 }
 
@@ -172,14 +172,14 @@ fn the_dashboard_refreshes_on_r_and_quits_cleanly_on_q() {
 
     // The fixture's hand-checked totals (fixtures/pi/EXPECTED.md).
     tmux.wait_for("the first load", |s| {
-        s.contains("23 all · 3 today · 11 in 7d") && s.contains("968.9k total")
+        s.contains("23 all · 3 today · 11 in 7d") && s.contains("969K total")
     });
 
     // The timer is an hour away: what changes now is `r`'s doing.
     append_turn(&home);
     tmux.keys("r");
     // 968,899 + 1,000,000 tokens; C1 now also active today; $2.67 + $1.50.
-    let screen = tmux.wait_for("the refreshed totals", |s| s.contains("2M total"));
+    let screen = tmux.wait_for("the refreshed totals", |s| s.contains("1.97M total"));
     assert!(screen.contains("23 all · 4 today · 11 in 7d"), "{screen}");
     assert!(screen.contains("$4.17 recorded"), "{screen}");
 
@@ -331,7 +331,7 @@ fn signal_restores_the_terminal(signal: &str, number: i32, ready: impl Fn(&str) 
 }
 
 fn loaded(screen: &str) -> bool {
-    screen.contains("968.9k total")
+    screen.contains("969K total")
 }
 
 #[test]

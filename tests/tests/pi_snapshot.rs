@@ -49,7 +49,7 @@ fn the_summary_line_matches_the_json_message() {
             "ok",
             "23",
             "sessions,",
-            "968.9k",
+            "969K",
             "tokens,",
             "$2.67"
         ])

@@ -99,7 +99,7 @@ fn three_agents_in_one_home_are_detected_collected_and_shown_together() {
     for tile in ["╭ pi ", "╭ codex ", "╭ claude_code "] {
         assert!(screen.contains(tile), "no {tile} tile:\n{screen}");
     }
-    for total in ["968.9k total", "337k total", "1.2M total"] {
+    for total in ["969K total", "337K total", "1.25M total"] {
         assert!(screen.contains(total), "no {total}:\n{screen}");
     }
 }

@@ -81,7 +81,7 @@ fn an_archived_compressed_rollout_counts_like_its_plain_self() {
     // EXPECTED.md, F9: three records, 37,026 tokens; its ~290 KB tool
     // output spans several zstd blocks.
     let snap = collect(home_with(&[(ARCHIVED, read(ARCHIVED))]).path());
-    assert_eq!(snap.message, "1 session, 37k tokens");
+    assert_eq!(snap.message, "1 session, 37.0K tokens");
     assert_eq!(used(&snap, "total_tokens"), 37026);
     assert_eq!(used(&snap, "total_input_tokens"), 10240);
     assert_eq!(used(&snap, "total_cache_read"), 24576);
@@ -102,7 +102,7 @@ fn a_rollout_caught_both_plain_and_compressed_counts_once() {
     let both = collect(home_with(&[(PAIR, plain), (&zst, packed)]).path());
     // EXPECTED.md, F10: two records, 18,103 tokens.
     for snap in [&alone, &packed_alone, &both] {
-        assert_eq!(snap.message, "1 session, 18.1k tokens");
+        assert_eq!(snap.message, "1 session, 18.1K tokens");
         assert_eq!(used(snap, "total_tokens"), 18103);
         assert_eq!(used(snap, "total_sessions"), 1);
         assert_eq!(diagnostic(snap, "turns_counted"), 2);

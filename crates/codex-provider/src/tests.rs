@@ -285,7 +285,7 @@ fn collecting_reports_reasoning_and_no_cost() {
         .unwrap();
     let snap = collect_once(&*account, &env, now());
     // 200 input + 800 cached + 100 output.
-    assert_eq!(snap.message, "1 session, 1.1k tokens");
+    assert_eq!(snap.message, "1 session, 1.10K tokens");
     assert_eq!(
         snap.metrics["total_reasoning_tokens"].used,
         MetricValue::Count(40)

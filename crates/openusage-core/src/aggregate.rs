@@ -366,7 +366,7 @@ impl Aggregator {
 }
 
 impl Totals {
-    /// `12 sessions, 3.4M tokens, $41.20` (cost only when recorded).
+    /// `12 sessions, 3.40M tokens, $41.20` (cost only when recorded).
     pub fn summary(&self) -> String {
         let mut text = format!(
             "{}, {} tokens",
@@ -685,7 +685,7 @@ mod tests {
             cost_usd: Some(41.2),
             saturated: 0,
         };
-        assert_eq!(t.summary(), "12 sessions, 3.4M tokens, $41.20");
+        assert_eq!(t.summary(), "12 sessions, 3.40M tokens, $41.20");
         let t = Totals {
             sessions: 1,
             tokens: Tokens {

@@ -1,27 +1,59 @@
-//! Numbers for people: `3.4M`, `12.5k`, `$41.20`, and costs in the words
+//! Numbers for people: `3.40M`, `12.5K`, `$41.20`, and costs in the words
 //! every view shares.
 
 use crate::pricing::CostMode;
 use crate::usage::Usage;
 
-/// A count with one decimal and a unit suffix from a thousand up: `950`,
-/// `1.5k`, `12k`, `3.4M`. Rounding may carry into the next unit
-/// (`999_999` is `1M`, not `1000k`).
+/// A count in three significant digits with a unit from a thousand up, the
+/// one precision rule of every view: below 1,000 the count itself (`999`);
+/// then `K`, `M`, `B`, `T` (thousand, million, billion, trillion) with as
+/// many decimals as make three digits (`1.00K`, `12.5K`, `512K`, `2.00M`,
+/// `17.1M`), rounded half up. Rounding may carry into the next unit
+/// (`999,500` is `1.00M`, not `1000K`); from a thousand trillion on, whole
+/// trillions (`2000T`).
 pub fn count(n: u64) -> String {
-    const UNITS: [(f64, &str); 4] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")];
+    const UNITS: [(u128, &str); 4] = [
+        (1_000, "K"),
+        (1_000_000, "M"),
+        (1_000_000_000, "B"),
+        (1_000_000_000_000, "T"),
+    ];
     if n < 1000 {
         return n.to_string();
     }
-    let x = n as f64;
-    // Smallest unit whose one-decimal rounding stays below 1000 of it.
-    for (i, &(size, suffix)) in UNITS.iter().enumerate().rev() {
-        let rounded = (x / size * 10.0).round() / 10.0;
-        if rounded < 1000.0 || i == 0 {
-            let text = format!("{rounded:.1}");
-            return format!("{}{suffix}", text.strip_suffix(".0").unwrap_or(&text));
+    let n = u128::from(n);
+    for (i, &(unit, suffix)) in UNITS.iter().enumerate() {
+        let last = i + 1 == UNITS.len();
+        // Decimals for three digits; fewer when rounding adds a digit.
+        let mut decimals = 3u32.saturating_sub(digits(n / unit));
+        loop {
+            let scale = 10u128.pow(decimals);
+            let rounded = (n * scale * 2 + unit) / (unit * 2);
+            if rounded < 1000 || (last && decimals == 0) {
+                return with_decimals(rounded, decimals, suffix);
+            }
+            if decimals == 0 {
+                break;
+            }
+            decimals -= 1;
         }
     }
     n.to_string()
+}
+
+/// How many decimal digits `n` has (at least one).
+fn digits(n: u128) -> u32 {
+    n.checked_ilog10().map_or(1, |d| d + 1)
+}
+
+/// `scaled` read as a number with `decimals` decimals, then `suffix`.
+fn with_decimals(scaled: u128, decimals: u32, suffix: &str) -> String {
+    let scale = 10u128.pow(decimals);
+    if decimals == 0 {
+        return format!("{scaled}{suffix}");
+    }
+    let width = decimals as usize;
+    format!("{}.{:0width$}{suffix}", scaled / scale, scaled % scale)
 }
 
 /// An exact count with thousands separated: `1,234,567`.
@@ -172,9 +204,10 @@ pub fn has_cost(total: &Usage, mode: CostMode) -> bool {
     }
 }
 
-/// `1 session`, `2 sessions`.
+/// `1 session`, `2 sessions`, `6,415 sessions`: the count whole, its
+/// thousands separated as everywhere else.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", grouped(n), if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -199,18 +232,42 @@ mod tests {
     }
 
     #[test]
-    fn counts_use_one_decimal_and_carry_into_the_next_unit() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1k");
-        assert_eq!(count(1500), "1.5k");
-        assert_eq!(count(12_000), "12k");
-        assert_eq!(count(12_549), "12.5k");
-        assert_eq!(count(999_949), "999.9k");
-        assert_eq!(count(999_999), "1M");
-        assert_eq!(count(3_400_000), "3.4M");
-        assert_eq!(count(7_250_000_000), "7.3B");
-        assert_eq!(count(2_000_000_000_000_000), "2000T");
+    fn counts_keep_three_significant_digits_and_carry_into_the_next_unit() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1.00K"),
+            (1_005, "1.01K"),
+            (1_500, "1.50K"),
+            (9_994, "9.99K"),
+            (9_995, "10.0K"),
+            (12_549, "12.5K"),
+            (99_949, "99.9K"),
+            (99_950, "100K"),
+            (512_000, "512K"),
+            (999_499, "999K"),
+            (999_500, "1.00M"),
+            (1_000_000, "1.00M"),
+            (2_000_000, "2.00M"),
+            (17_100_000, "17.1M"),
+            (999_500_000, "1.00B"),
+            (7_250_000_000, "7.25B"),
+            (999_499_999_999, "999B"),
+            (999_500_000_000, "1.00T"),
+            (999_500_000_000_000, "1000T"),
+            (2_000_000_000_000_000, "2000T"),
+            (u64::MAX, "18446744T"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(count(n), text, "{n}");
+        }
+    }
+
+    #[test]
+    fn plurals_separate_thousands() {
+        assert_eq!(plural(1, "session", "sessions"), "1 session");
+        assert_eq!(plural(0, "session", "sessions"), "0 sessions");
+        assert_eq!(plural(6415, "session", "sessions"), "6,415 sessions");
     }
 
     #[test]

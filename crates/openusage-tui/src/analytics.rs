@@ -84,12 +84,7 @@ impl Tables {
         let usage = || snapshots.iter().flat_map(|s| &s.model_usage);
         Tables {
             models: models(snapshots),
-            workspaces: group(usage(), |m| {
-                (
-                    m.dimension(dimension::WORKSPACE_LABEL).unwrap_or("(none)"),
-                    None,
-                )
-            }),
+            workspaces: workspaces(snapshots),
             upstreams: group(usage(), |m| {
                 (
                     m.dimension(dimension::UPSTREAM_PROVIDER)
@@ -138,6 +133,17 @@ pub fn models(snapshots: &[Snapshot]) -> Vec<Row> {
         (
             m.raw_model_id.as_str(),
             m.dimension(dimension::UPSTREAM_PROVIDER),
+        )
+    })
+}
+
+/// The workspace rows of `snapshots`, largest first; `(none)` for usage
+/// that names no workspace.
+pub fn workspaces(snapshots: &[Snapshot]) -> Vec<Row> {
+    group(snapshots.iter().flat_map(|s| &s.model_usage), |m| {
+        (
+            m.dimension(dimension::WORKSPACE_LABEL).unwrap_or("(none)"),
+            None,
         )
     })
 }

@@ -76,6 +76,14 @@ pub struct App {
     pub selected: usize,
     /// First body row shown, per page (the body can be taller than the screen).
     pub scroll: u16,
+    /// What the last drawing showed; paging keys move by it.
+    pub viewport: Viewport,
+    /// Whether the next drawing shows the selected tile from its top (after
+    /// a move to another tile), rather than as little moved as will do.
+    pub reveal_top: bool,
+    /// A word on the last key, shown in the footer until the next one: a key
+    /// that acts only on the other page says so rather than doing nothing.
+    pub notice: Option<&'static str>,
     pub help: bool,
     /// The registered providers, as they describe themselves: what their
     /// tiles show, and where they look (said when nothing was found).
@@ -83,6 +91,31 @@ pub struct App {
     /// Which costs the views show.
     pub cost: CostMode,
 }
+
+/// The body rows the last drawing showed, and the scroll positions it
+/// allowed: on the dashboard, those that keep the selected tile in view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    /// Body rows on the screen.
+    pub rows: u16,
+    /// The least and the most `scroll` may be.
+    pub range: (u16, u16),
+}
+
+impl Default for Viewport {
+    /// Nothing drawn yet: no bound known.
+    fn default() -> Self {
+        Viewport {
+            rows: 0,
+            range: (0, u16::MAX),
+        }
+    }
+}
+
+/// What `w` says on the dashboard.
+pub const WINDOW_ELSEWHERE: &str = "w: window — on the analytics page";
+/// What `h`/`l` say on the analytics page.
+pub const TILES_ELSEWHERE: &str = "h/l: tiles — on the dashboard";
 
 /// What the loop around the views must do after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +135,9 @@ impl App {
             loading: Loading::Idle,
             selected: 0,
             scroll: 0,
+            viewport: Viewport::default(),
+            reveal_top: false,
+            notice: None,
             help: false,
             providers: Vec::new(),
             cost: CostMode::Auto,
@@ -165,34 +201,64 @@ impl App {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return Action::Quit;
         }
+        self.notice = None;
         if self.help {
-            // Any key closes the help; q still quits.
+            // Any key closes the help, `q` too: it does nothing else.
             self.help = false;
-            return if key.code == KeyCode::Char('q') {
-                Action::Quit
-            } else {
-                Action::None
-            };
+            return Action::None;
         }
+        let dashboard = self.page == Page::Dashboard;
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => return Action::Quit,
             KeyCode::Char('r') => return Action::Refresh,
             KeyCode::Tab | KeyCode::BackTab => self.switch_page(),
+            KeyCode::Char('w') if dashboard => self.notice = Some(WINDOW_ELSEWHERE),
             KeyCode::Char('w') => self.window = self.window.next(),
             KeyCode::Char('?') => self.help = true,
             KeyCode::Down | KeyCode::Char('j') => self.step(1),
             KeyCode::Up | KeyCode::Char('k') => self.step(-1),
-            KeyCode::Right | KeyCode::Char('l') if self.page == Page::Dashboard => self.select(1),
-            KeyCode::Left | KeyCode::Char('h') if self.page == Page::Dashboard => self.select(-1),
-            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            KeyCode::Right | KeyCode::Char('l') if dashboard => self.select(1),
+            KeyCode::Left | KeyCode::Char('h') if dashboard => self.select(-1),
+            KeyCode::Right | KeyCode::Left | KeyCode::Char('l' | 'h') => {
+                self.notice = Some(TILES_ELSEWHERE);
+            }
+            KeyCode::PageDown => self.page_down(),
+            KeyCode::PageUp => self.page_up(),
             KeyCode::Home | KeyCode::Char('g') => {
                 self.scroll = 0;
                 self.selected = 0;
+                self.reveal_top = true;
             }
             _ => {}
         }
         Action::None
+    }
+
+    /// A page down: within the selected tile (or the analytics page) as far
+    /// as its end; at the end of a tile, the next tile.
+    fn page_down(&mut self) {
+        let (_, last) = self.viewport.range;
+        if self.scroll >= last && self.page == Page::Dashboard {
+            self.select(1);
+        } else {
+            self.scroll = self.scroll.saturating_add(self.page_rows()).min(last);
+        }
+    }
+
+    /// A page up: within the selected tile as far as its top; at its top,
+    /// the previous tile (shown from its end, as reading back up).
+    fn page_up(&mut self) {
+        let (first, _) = self.viewport.range;
+        if self.scroll <= first && self.page == Page::Dashboard {
+            self.selected = self.selected.saturating_sub(1);
+        } else {
+            self.scroll = self.scroll.saturating_sub(self.page_rows()).max(first);
+        }
+    }
+
+    /// Rows a page moves: a screenful, less one row kept for context.
+    fn page_rows(&self) -> u16 {
+        self.viewport.rows.saturating_sub(1).max(1)
     }
 
     fn switch_page(&mut self) {
@@ -207,18 +273,22 @@ impl App {
     fn step(&mut self, by: i32) {
         match self.page {
             Page::Dashboard => self.select(by),
-            Page::Analytics if by > 0 => self.scroll = self.scroll.saturating_add(1),
+            Page::Analytics if by > 0 => {
+                self.scroll = self.scroll.saturating_add(1).min(self.viewport.range.1);
+            }
             Page::Analytics => self.scroll = self.scroll.saturating_sub(1),
         }
     }
 
     fn select(&mut self, by: i32) {
         let last = self.tile_count().saturating_sub(1);
-        self.selected = if by > 0 {
+        let selected = if by > 0 {
             (self.selected + 1).min(last)
         } else {
             self.selected.saturating_sub(1)
         };
+        self.reveal_top |= selected != self.selected;
+        self.selected = selected;
     }
 }
 
@@ -254,6 +324,7 @@ mod tests {
         assert_eq!(app.page, Page::Analytics);
         app.on_key(key(KeyCode::Tab));
         assert_eq!(app.page, Page::Dashboard);
+        app.on_key(key(KeyCode::Tab));
         let seen: Vec<_> = (0..4)
             .map(|_| {
                 app.on_key(key(KeyCode::Char('w')));
@@ -281,14 +352,54 @@ mod tests {
 
     #[test]
     fn help_opens_with_question_mark_and_any_key_closes_it() {
-        let mut app = app_with_tiles(1);
-        app.on_key(key(KeyCode::Char('?')));
-        assert!(app.help);
+        for close in [KeyCode::Esc, KeyCode::Char('q'), KeyCode::Char('r')] {
+            let mut app = app_with_tiles(1);
+            app.on_key(key(KeyCode::Char('?')));
+            assert!(app.help);
+            assert_eq!(
+                app.on_key(key(close)),
+                Action::None,
+                "{close:?} only closes"
+            );
+            assert!(!app.help);
+        }
+    }
+
+    #[test]
+    fn keys_of_the_other_page_say_so_and_change_nothing() {
+        let mut app = app_with_tiles(2);
+        app.on_key(key(KeyCode::Char('w')));
+        assert_eq!(app.notice, Some(WINDOW_ELSEWHERE));
         assert_eq!(
-            app.on_key(key(KeyCode::Esc)),
-            Action::None,
-            "Esc closes help first"
+            app.window,
+            Window::Days30,
+            "the window is the analytics page's"
         );
-        assert!(!app.help);
+        app.on_key(key(KeyCode::Char('j')));
+        assert_eq!(app.notice, None, "the next key clears the word");
+        app.on_key(key(KeyCode::Tab));
+        app.on_key(key(KeyCode::Char('l')));
+        assert_eq!(app.notice, Some(TILES_ELSEWHERE));
+        assert_eq!(app.selected, 1);
+    }
+
+    #[test]
+    fn paging_stays_within_the_range_drawn_then_moves_to_the_next_tile() {
+        let mut app = app_with_tiles(2);
+        app.viewport = Viewport {
+            rows: 20,
+            range: (0, 25),
+        };
+        app.on_key(key(KeyCode::PageDown));
+        assert_eq!(app.scroll, 19, "a screenful less one row");
+        app.on_key(key(KeyCode::PageDown));
+        assert_eq!((app.scroll, app.selected), (25, 0), "clamped to the tile");
+        app.on_key(key(KeyCode::PageDown));
+        assert_eq!(app.selected, 1, "past its end: the next tile");
+        assert!(app.reveal_top);
+        app.viewport.range = (30, 40);
+        app.scroll = 30;
+        app.on_key(key(KeyCode::PageUp));
+        assert_eq!(app.selected, 0, "past its top: the previous tile");
     }
 }

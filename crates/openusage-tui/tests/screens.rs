@@ -18,9 +18,12 @@
 use std::path::PathBuf;
 
 use openusage_core::{Snapshot, SnapshotReport, Status};
+use openusage_tui::state::{Action, TILES_ELSEWHERE, WINDOW_ELSEWHERE};
+use openusage_tui::view::Pages;
 use openusage_tui::{App, Page, Window, once, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -110,8 +113,8 @@ fn two_accounts() -> Vec<Snapshot> {
 }
 
 #[test]
-fn tiles_sit_side_by_side_at_120_and_reflow_to_one_column_at_60() {
-    for (width, name) in [(120, "dashboard-two-120"), (60, "dashboard-two-60")] {
+fn tiles_sit_side_by_side_at_160_and_reflow_to_one_column_below() {
+    for (width, name) in [(160, "dashboard-two-160"), (60, "dashboard-two-60")] {
         let mut app = App::with_snapshots(Page::Dashboard, two_accounts());
         let text = screen(&mut app, width);
         no_line_wider_than(&text, usize::from(width));
@@ -146,7 +149,7 @@ fn the_first_load_shows_how_many_files_were_read() {
     terminal.draw(|frame| view::draw(frame, &mut app)).unwrap();
     let text = once::to_text(terminal.backend().buffer(), false);
     assert!(
-        text.contains("Reading your agents' history… 1234 files read"),
+        text.contains("Reading your agents' history… 1,234 files read"),
         "{text}"
     );
 }
@@ -215,4 +218,170 @@ fn long_wide_and_invisible_text_keeps_every_line_within_the_screen() {
         }
         assert_screen(name, &text);
     }
+}
+
+/// A live view on a `width` × `height` terminal, drawn as keys come: the
+/// pages are kept between frames as the live loop keeps them.
+struct Live {
+    app: App,
+    pages: Pages,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Live {
+    fn new(app: App, width: u16, height: u16) -> Live {
+        let mut live = Live {
+            app,
+            pages: Pages::default(),
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+        };
+        live.draw();
+        live
+    }
+
+    fn draw(&mut self) -> String {
+        let (app, pages) = (&mut self.app, &mut self.pages);
+        self.terminal.draw(|frame| pages.draw(frame, app)).unwrap();
+        once::to_text(self.terminal.backend().buffer(), false)
+    }
+
+    /// Presses `code`, draws, and returns what the loop is told and the screen.
+    fn press(&mut self, code: KeyCode) -> (Action, String) {
+        let action = self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        (action, self.draw())
+    }
+}
+
+/// The lines of the first tile on `screen`, borders included.
+fn first_tile_lines(screen: &str) -> usize {
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines.iter().position(|l| l.starts_with('╭')).unwrap();
+    let bottom = lines.iter().position(|l| l.starts_with('╰')).unwrap();
+    bottom - top + 1
+}
+
+#[test]
+fn one_account_fills_a_tall_screen_and_keeps_the_compact_card_on_a_small_one() {
+    let mut live = Live::new(App::with_snapshots(Page::Dashboard, pi_fixture()), 130, 45);
+    let tall = live.draw();
+    no_line_wider_than(&tall, 130);
+    let used = first_tile_lines(&tall);
+    assert!(used >= 30, "the tile uses {used} of 43 lines:\n{tall}");
+    assert!(used <= 43, "and no more than the screen gives it");
+    assert!(tall.contains("TOP WORKSPACES") && tall.contains("Tokens per day"));
+    assert_screen("dashboard-pi-130x45", &tall);
+
+    let mut live = Live::new(App::with_snapshots(Page::Dashboard, pi_fixture()), 80, 24);
+    let small = live.draw();
+    assert!(small.contains("Last 30d") && !small.contains("TOP WORKSPACES"));
+    assert_screen("dashboard-pi-80x24", &small);
+}
+
+/// `n` accounts: the fixture's, under other names.
+fn accounts(n: usize) -> Vec<Snapshot> {
+    let pi = pi_fixture().remove(0);
+    (0..n)
+        .map(|i| {
+            let mut s = pi.clone();
+            s.account_id = format!("pi-{}", i + 1);
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn from_160_columns_tiles_sit_in_two_columns_and_share_the_height() {
+    for (n, width, height, name) in [
+        (2, 160, 45, "dashboard-two-160x45"),
+        (3, 180, 60, "dashboard-three-180x60"),
+    ] {
+        let mut live = Live::new(
+            App::with_snapshots(Page::Dashboard, accounts(n)),
+            width,
+            height,
+        );
+        let text = live.draw();
+        no_line_wider_than(&text, usize::from(width));
+        let tops = text.lines().filter(|l| l.starts_with('╭')).count();
+        assert_eq!(tops, n.div_ceil(2), "{name}: two tiles a row:\n{text}");
+        assert_screen(name, &text);
+    }
+}
+
+#[test]
+fn page_down_scrolls_within_a_tile_taller_than_the_screen() {
+    let mut live = Live::new(App::with_snapshots(Page::Dashboard, accounts(2)), 80, 12);
+    let top = live.draw();
+    assert!(top.contains("╭ pi-1"), "{top}");
+    let (_, down) = live.press(KeyCode::PageDown);
+    // The compact card at 80 columns: sessions, tokens, their split, cost,
+    // the sparkline, dropped, the models' header and five models (12 lines),
+    // borders: 14 lines, 10 on screen; a page (9 rows) stops at row 4.
+    assert_eq!(live.app.scroll, 4, "a page, clamped to the tile's end");
+    assert!(down.contains("╰") && !down.contains("╭"), "{down}");
+    assert_screen("dashboard-scrolled-80x12", &down);
+    let (_, next) = live.press(KeyCode::PageDown);
+    assert_eq!(live.app.selected, 1, "past the end: the next tile");
+    assert!(next.contains("╭ pi-2"), "from its top:\n{next}");
+    let (_, back) = live.press(KeyCode::PageUp);
+    assert_eq!(live.app.selected, 0, "past the top: the previous tile");
+    assert_eq!(back, down, "shown from its end");
+    live.press(KeyCode::PageUp);
+    assert_eq!(live.app.scroll, 0);
+    assert_eq!(live.draw(), top);
+}
+
+#[test]
+fn q_closes_the_help_and_only_the_help() {
+    let mut live = Live::new(App::with_snapshots(Page::Dashboard, pi_fixture()), 80, 24);
+    let before = live.draw();
+    let (_, help) = live.press(KeyCode::Char('?'));
+    assert!(help.contains("any key closes it"), "{help}");
+    let (action, after) = live.press(KeyCode::Char('q'));
+    assert_eq!(action, Action::None);
+    assert_eq!(after, before);
+    assert_eq!(live.press(KeyCode::Char('q')).0, Action::Quit);
+}
+
+#[test]
+fn keys_of_the_other_page_say_where_they_act() {
+    let mut live = Live::new(App::with_snapshots(Page::Dashboard, pi_fixture()), 80, 24);
+    let (_, screen) = live.press(KeyCode::Char('w'));
+    assert_eq!(screen.lines().last(), Some(WINDOW_ELSEWHERE));
+    live.press(KeyCode::Tab);
+    let (_, screen) = live.press(KeyCode::Char('h'));
+    assert_eq!(screen.lines().last(), Some(TILES_ELSEWHERE));
+    assert!(
+        screen.starts_with("openusage · Analytics · window 30d"),
+        "w changed nothing"
+    );
+}
+
+#[test]
+fn the_header_keeps_the_time_zone_at_any_width() {
+    let app = App::with_snapshots(Page::Analytics, pi_fixture());
+    for (width, expected) in [
+        (
+            100,
+            "openusage · Analytics · window 30d · 1 account · as of 2026-11-20 12:00 UTC",
+        ),
+        (60, "openusage · Analytics · window 30d · 12:00 UTC"),
+        (40, "Analytics · window 30d · 12:00 UTC"),
+        (30, "Analytics · window 30d · UTC"),
+    ] {
+        assert_eq!(view::header(&app, width).to_string(), expected, "{width}");
+    }
+}
+
+#[test]
+fn whole_counts_carry_thousands_separators_as_in_the_reports() {
+    let mut pi = pi_fixture().remove(0);
+    let sessions = pi.metrics.get_mut("total_sessions").unwrap();
+    sessions.used = openusage_core::MetricValue::Count(6415);
+    pi.diagnostics
+        .insert("lines_dropped".to_owned(), serde_json::json!(12_345));
+    let app = App::with_snapshots(Page::Dashboard, vec![pi]);
+    let text = once::render(&app, 100, false);
+    assert!(text.contains("Sessions    6,415 all · 3 today"), "{text}");
+    assert!(text.contains("12,345 bad lines"), "{text}");
 }

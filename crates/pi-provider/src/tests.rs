@@ -173,7 +173,7 @@ fn both_roots_are_read_and_summarised() {
     );
     let snap = collect_in(&Env::new(home.path()), &default_account());
     assert_eq!(snap.status, Status::Ok);
-    assert_eq!(snap.message, "2 sessions, 7k tokens, $0.04");
+    assert_eq!(snap.message, "2 sessions, 7.00K tokens, $0.04");
     assert_eq!(snap.metrics["sessions_today"].used, MetricValue::Count(2));
     assert_eq!(snap.model_usage.len(), 1);
     assert_eq!(snap.model_usage[0].requests, 2);

@@ -31,6 +31,7 @@ pub fn lines(a: &Analytics, window: Window, mode: CostMode, width: usize) -> Vec
         span,
         window,
         total: true,
+        number: humanize::count,
     };
     // A session active on several days counts on each: no honest total.
     let sessions = Chart {
@@ -40,6 +41,7 @@ pub fn lines(a: &Analytics, window: Window, mode: CostMode, width: usize) -> Vec
         span,
         window,
         total: false,
+        number: humanize::grouped,
     };
     let mut out = tokens.lines(width);
     out.push(Line::default());
@@ -99,30 +101,36 @@ fn heading(text: &str) -> Line<'static> {
     ))
 }
 
-/// A daily bar chart over the window, with its dates underneath.
-struct Chart<'a> {
-    title: &'static str,
-    values: &'a [u64],
-    height: usize,
-    span: (NaiveDate, NaiveDate),
-    window: Window,
+/// A daily bar chart over the window, with its dates underneath (the
+/// analytics page's, and a tall tile's).
+pub(super) struct Chart<'a> {
+    pub title: &'static str,
+    /// One value per day of `span`.
+    pub values: &'a [u64],
+    /// Rows of bars.
+    pub height: usize,
+    pub span: (NaiveDate, NaiveDate),
+    pub window: Window,
     /// Whether the values add up to something meaningful.
-    total: bool,
+    pub total: bool,
+    /// How a value is written: shortened for tokens, whole for sessions.
+    pub number: fn(u64) -> String,
 }
 
 impl Chart<'_> {
-    fn lines(&self, width: usize) -> Vec<Line<'static>> {
+    pub fn lines(&self, width: usize) -> Vec<Line<'static>> {
         let (buckets, days_per_bar) = chart::bucket(self.values, width);
         let mut notes = vec![self.window.label().to_owned()];
         if self.total {
             notes.push(format!(
                 "total {}",
-                humanize::count(self.values.iter().fold(0u64, |s, v| s.saturating_add(*v)))
+                (self.number)(self.values.iter().fold(0u64, |s, v| s.saturating_add(*v)))
             ));
         }
+        // The busiest single day, even when a bar sums several.
         notes.push(format!(
-            "peak {}",
-            humanize::count(buckets.iter().copied().max().unwrap_or(0))
+            "peak {}/day",
+            (self.number)(self.values.iter().copied().max().unwrap_or(0))
         ));
         if days_per_bar > 1 {
             notes.push(format!("{days_per_bar} days a bar"));
@@ -188,7 +196,7 @@ fn models(rows: &[Row], total: u64, mode: CostMode, width: usize) -> Vec<Line<'s
                 humanize::count(r.output),
                 humanize::count(r.cache_read),
                 humanize::count(r.cache_write),
-                r.requests.to_string(),
+                humanize::grouped(r.requests),
                 cost(r, mode),
                 percent(r.tokens, total),
             ]
@@ -222,7 +230,7 @@ fn workspaces(rows: &[Row], total: u64, mode: CostMode, width: usize) -> Vec<Lin
             vec![
                 clean(&r.name),
                 humanize::count(r.tokens),
-                r.requests.to_string(),
+                humanize::grouped(r.requests),
                 cost(r, mode),
                 percent(r.tokens, total),
             ]
@@ -247,7 +255,7 @@ fn upstreams(rows: &[Row], total: u64, width: usize) -> Vec<Line<'static>> {
             vec![
                 clean(&r.name),
                 humanize::count(r.tokens),
-                r.requests.to_string(),
+                humanize::grouped(r.requests),
                 percent(r.tokens, total),
                 format!(
                     "{}{}",
@@ -307,5 +315,28 @@ mod tests {
         );
         assert!(lines.contains(&rest), "{rest}");
         assert!(!lines.iter().any(|l| l.contains("more workspaces")));
+    }
+
+    #[test]
+    fn the_peak_is_the_busiest_day_even_when_a_bar_sums_several() {
+        // 60 days on 40 columns: two days a bar. Every day holds 1 but days
+        // 10 and 11, which share a bar, hold 50 and 60: that bar sums 110,
+        // the busiest day is 60, and the total is 58 + 110 = 168.
+        let mut values = vec![1u64; 60];
+        (values[10], values[11]) = (50, 60);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let chart = Chart {
+            title: "T",
+            values: &values,
+            height: 1,
+            span: (day - chrono::Duration::days(59), day),
+            window: Window::All,
+            total: true,
+            number: humanize::count,
+        };
+        assert_eq!(chart::bucket(&values, 40).1, 2);
+        let lines = chart.lines(40);
+        // "· 2 days a bar" does not fit 40 columns and is left out.
+        assert_eq!(lines[0].to_string(), "T  all · total 168 · peak 60/day");
     }
 }

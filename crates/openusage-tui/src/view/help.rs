@@ -6,14 +6,15 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
-pub const KEYS: [(&str, &str); 8] = [
+pub const KEYS: [(&str, &str); 9] = [
     ("q, Esc", "quit"),
     ("r", "refresh now"),
     ("Tab", "dashboard ⇄ analytics"),
-    ("w", "window: 7d, 30d, 90d, all"),
+    ("w", "analytics window: 7d, 30d, 90d, all"),
     ("j/k, ↓/↑", "next/previous tile; scroll analytics"),
     ("h/l, ←/→", "previous/next tile"),
-    ("PgDn/PgUp, g", "scroll a page; back to top"),
+    ("PgDn/PgUp", "a page; within a tile, then the next"),
+    ("g, Home", "back to the top"),
     ("?", "this help (any key closes it)"),
 ];
 

@@ -1,83 +1,40 @@
-//! Drawing: every function here is a function of [`App`] (and a width).
-//! The page body is drawn at its full height into its own buffer; the live
-//! view shows a scrolled slice of it, `--once` prints all of it.
+//! Drawing: every function here is a function of [`App`] (and a width, and
+//! for the live view a height). The page body is drawn at its full height
+//! into its own buffer; the live view shows a scrolled slice of it, its tiles
+//! grown into the screen's height; `--once` prints all of it, the tiles as
+//! compact cards.
 
 pub mod analytics;
+mod chrome;
 mod help;
+mod layout;
 pub mod table;
+pub mod tall;
 pub mod tile;
+
+pub use chrome::{footer, header};
+use layout::Tiles;
+pub use layout::tile_rects;
 
 use std::sync::Arc;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use openusage_core::{About, Snapshot};
+use openusage_core::{About, humanize};
 
 use crate::analytics::{Analytics, Tables};
-use crate::state::{App, Loading, Page, Window};
+use crate::state::{App, Loading, Page, Viewport, Window};
 use crate::text::clean;
 
-/// The top line: where you are and how fresh the numbers are. Parts are
-/// left out from the end rather than letting the line overflow `width`.
-pub fn header(app: &App, width: u16) -> Line<'static> {
-    let page = match app.page {
-        Page::Dashboard => "Dashboard".to_owned(),
-        Page::Analytics => format!("Analytics · window {}", app.window.label()),
-    };
-    let mut spans = vec![
-        Span::styled("openusage", Style::new().add_modifier(Modifier::BOLD)),
-        Span::raw(format!(" · {page}")),
-    ];
-    if let (Loading::Reading { files }, Some(_)) = (app.loading, app.snapshots()) {
-        spans.push(Span::styled(
-            format!(" · refreshing ({files} files)"),
-            Style::new().fg(Color::Yellow),
-        ));
-    }
-    if let Some(snapshots) = app.snapshots() {
-        let accounts =
-            openusage_core::humanize::plural(snapshots.len() as u64, "account", "accounts");
-        spans.push(Span::raw(format!(" · {accounts}")));
-        if let Some(latest) = snapshots.iter().max_by_key(|s| s.timestamp) {
-            let zone = latest.zone();
-            spans.push(Span::styled(
-                format!(" · as of {} {zone}", zone.wall_clock(latest.timestamp)),
-                Style::new().fg(Color::Gray),
-            ));
-        }
-    }
-    while spans.len() > 2 && spans.iter().map(Span::width).sum::<usize>() > usize::from(width) {
-        spans.pop();
-    }
-    Line::from(spans)
-}
-
-/// The bottom line: the keys, in as many words as `width` allows.
-pub fn footer(app: &App, width: u16) -> Line<'static> {
-    let other = match app.page {
-        Page::Dashboard => "analytics",
-        Page::Analytics => "dashboard",
-    };
-    let variants = [
-        format!("q quit · r refresh · Tab {other} · w window · j/k move · ? help"),
-        "q quit · r refresh · Tab page · w window · ? help".to_owned(),
-        "q quit · ? help".to_owned(),
-    ];
-    let text = variants
-        .iter()
-        .find(|v| v.chars().count() <= usize::from(width))
-        .unwrap_or(&variants[2]);
-    Line::from(Span::styled(text.clone(), Style::new().fg(Color::Gray)))
-}
-
-/// The page body at full height for `width` columns (`--once` prints it).
+/// The page body at full height for `width` columns, the tiles as compact
+/// cards (`--once` prints it).
 pub fn body(app: &App, width: u16) -> Buffer {
-    match build(app, width, None, None) {
+    match build(app, width, None, None, None) {
         Body::Lines(lines) => text_body(&lines, width),
         Body::Tiles(buf) => buf,
     }
@@ -114,10 +71,17 @@ impl Body {
     }
 }
 
-/// Builds the body; `tiles` and `tables`, when given, hold the tiles'
-/// lines already laid out for this width and data, and the analytics
-/// tables already grouped for this data.
-fn build(app: &App, width: u16, tiles: Option<&Tiles>, tables: Option<&Arc<Tables>>) -> Body {
+/// Builds the body for a screen of `rows` body rows (`None`: no screen);
+/// `tiles` and `tables`, when given, hold the tiles' lines already laid
+/// out for this size and data, and the analytics tables already grouped for
+/// this data.
+fn build(
+    app: &App,
+    width: u16,
+    rows: Option<u16>,
+    tiles: Option<&Tiles>,
+    tables: Option<&Arc<Tables>>,
+) -> Body {
     match (app.snapshots(), app.page) {
         (None, _) => Body::Lines(loading_lines(app)),
         (Some([]), _) => Body::Lines(no_accounts(app)),
@@ -126,7 +90,7 @@ fn build(app: &App, width: u16, tiles: Option<&Tiles>, tables: Option<&Arc<Table
             let tiles = match tiles {
                 Some(tiles) => tiles,
                 None => {
-                    laid = Tiles::new(app, s, width);
+                    laid = Tiles::new(app, s, width, rows);
                     &laid
                 }
             };
@@ -145,99 +109,6 @@ fn build(app: &App, width: u16, tiles: Option<&Tiles>, tables: Option<&Arc<Table
     }
 }
 
-/// The tiles' content and places for one width and one set of snapshots:
-/// the selection changes only a border, so moving it redraws these.
-#[derive(Debug)]
-struct Tiles {
-    data: u64,
-    width: u16,
-    lines: Vec<Vec<Line<'static>>>,
-    rects: Vec<Rect>,
-}
-
-impl Tiles {
-    fn new(app: &App, snapshots: &[Snapshot], width: u16) -> Tiles {
-        let inner = tile::inner(width_of_tiles(snapshots, width));
-        let lines: Vec<_> = snapshots
-            .iter()
-            .map(|s| tile::lines(s, &app.tile_spec(&s.provider_id), app.cost, inner))
-            .collect();
-        let heights: Vec<u16> = lines.iter().map(|l| tile::height_of(l.len())).collect();
-        Tiles {
-            data: app.data_version(),
-            width,
-            rects: place(&heights, width),
-            lines,
-        }
-    }
-
-    fn draw(&self, snapshots: &[Snapshot], selected: usize, width: u16) -> Buffer {
-        let height = self.rects.iter().map(|r| r.bottom()).max().unwrap_or(0);
-        let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
-        for (i, ((snapshot, lines), rect)) in snapshots
-            .iter()
-            .zip(&self.lines)
-            .zip(&self.rects)
-            .enumerate()
-        {
-            tile::render_lines(snapshot, lines.clone(), i == selected, *rect, &mut buf);
-        }
-        buf
-    }
-}
-
-/// How many tile columns fit: as many of at least [`tile::MIN_WIDTH`] as
-/// fit (one on narrow terminals), never more than there are tiles.
-fn columns(count: usize, width: u16) -> u16 {
-    (width / tile::MIN_WIDTH).clamp(1, u16::try_from(count.max(1)).unwrap_or(u16::MAX))
-}
-
-/// The width of a tile (all but the last column's, which takes what
-/// division left over).
-fn width_of_tiles(snapshots: &[Snapshot], width: u16) -> u16 {
-    width / columns(snapshots.len(), width)
-}
-
-/// Where each tile goes in the dashboard body: in columns, rows as tall as
-/// their tallest tile. Tiles that would start past the tallest body a
-/// buffer can hold are not placed.
-fn place(heights: &[u16], width: u16) -> Vec<Rect> {
-    let columns = columns(heights.len(), width);
-    let tile_width = width / columns;
-    let mut rects = Vec::with_capacity(heights.len());
-    let mut y: u16 = 0;
-    for row in heights.chunks(usize::from(columns)) {
-        let height = row.iter().copied().max().unwrap_or(0).min(MAX_BODY - y);
-        for i in 0..row.len() as u16 {
-            let x = i * tile_width;
-            // The last column takes what division left over.
-            let w = if i + 1 == columns {
-                width - x
-            } else {
-                tile_width
-            };
-            rects.push(Rect::new(x, y, w, height));
-        }
-        y += height;
-        if y >= MAX_BODY {
-            break;
-        }
-    }
-    rects
-}
-
-/// The tallest body built: more rows than any screen shows, little enough
-/// that a buffer of them is quick to make.
-const MAX_BODY: u16 = 10_000;
-
-/// Where each tile goes in the dashboard body: as many columns of at
-/// least [`tile::MIN_WIDTH`] as fit (one on narrow terminals), rows as tall
-/// as their tallest tile.
-pub fn tile_rects(app: &App, width: u16) -> Vec<Rect> {
-    let snapshots = app.snapshots().unwrap_or_default();
-    Tiles::new(app, snapshots, width).rects
-}
-
 fn text_body(lines: &[Line<'static>], width: u16) -> Buffer {
     let height = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
@@ -253,7 +124,10 @@ fn loading_lines(app: &App) -> Vec<Line<'static>> {
     vec![
         Line::default(),
         Line::from(Span::styled(
-            format!("  Reading your agents' history… {files} files read"),
+            format!(
+                "  Reading your agents' history… {} files read",
+                humanize::grouped(files)
+            ),
             Style::new().fg(Color::Yellow),
         )),
     ]
@@ -283,6 +157,8 @@ struct Key {
     data: u64,
     page: Page,
     width: u16,
+    /// The screen's body rows, on the dashboard (tiles grow into them).
+    rows: Option<u16>,
     /// The selected tile, on the dashboard.
     selected: Option<usize>,
     /// The window, on the analytics page.
@@ -294,12 +170,13 @@ struct Key {
 }
 
 impl Key {
-    fn new(app: &App, width: u16) -> Key {
+    fn new(app: &App, width: u16, rows: u16) -> Key {
         let dashboard = app.page == Page::Dashboard;
         Key {
             data: app.data_version(),
             page: app.page,
             width,
+            rows: dashboard.then_some(rows),
             selected: dashboard.then_some(app.selected),
             window: (!dashboard).then_some(app.window),
             files: match (app.snapshots(), app.loading) {
@@ -343,7 +220,7 @@ impl Pages {
             Rect::new(area.x, area.y, area.width, 1),
         );
         let view = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
-        self.update(app, view.width);
+        self.update(app, view.width, view.height);
         if let Some((_, body)) = &self.body {
             scroll_into_view(app, self.tiles.as_ref(), body.height(), view.height);
             body.render(app.scroll, frame.buffer_mut(), view);
@@ -357,9 +234,10 @@ impl Pages {
         }
     }
 
-    /// Builds the body for `app` at `width` if what it shows changed.
-    fn update(&mut self, app: &App, width: u16) {
-        let key = Key::new(app, width);
+    /// Builds the body for `app` on a body of `width` × `rows` if what it
+    /// shows changed.
+    fn update(&mut self, app: &App, width: u16, rows: u16) {
+        let key = Key::new(app, width, rows);
         if self.body.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
@@ -368,9 +246,9 @@ impl Pages {
                 let stale = self
                     .tiles
                     .as_ref()
-                    .is_none_or(|t| t.data != key.data || t.width != width);
+                    .is_none_or(|t| t.data != key.data || t.width != width || t.rows != key.rows);
                 if stale {
-                    self.tiles = Some(Tiles::new(app, s, width));
+                    self.tiles = Some(Tiles::new(app, s, width, key.rows));
                 }
             }
             (Some(s), Page::Analytics) => {
@@ -386,21 +264,35 @@ impl Pages {
         }
         self.builds += 1;
         let tables = self.tables.as_ref().map(|(_, t)| t);
-        self.body = Some((key, build(app, width, self.tiles.as_ref(), tables)));
+        let body = build(app, width, key.rows, self.tiles.as_ref(), tables);
+        self.body = Some((key, body));
     }
 }
 
+/// Keeps the scroll within what may be shown, and notes in `app` what
+/// was: on the dashboard, the selected tile stays in view (a screenful of it
+/// when it is taller), shown from its top after a move to it.
 fn scroll_into_view(app: &mut App, tiles: Option<&Tiles>, body_height: u16, view_height: u16) {
-    if let (Page::Dashboard, Some(tiles)) = (app.page, tiles) {
-        if let Some(rect) = tiles.rects.get(app.selected) {
-            if rect.y < app.scroll {
+    let end = body_height.saturating_sub(view_height);
+    let tile = tiles
+        .filter(|_| app.page == Page::Dashboard)
+        .and_then(|t| t.rects.get(app.selected));
+    let (first, last) = match tile {
+        Some(rect) => {
+            let (first, last) = layout::tile_range(*rect, view_height);
+            if app.reveal_top && rect.height > view_height {
                 app.scroll = rect.y;
-            } else if rect.bottom() > app.scroll.saturating_add(view_height) {
-                app.scroll = rect.bottom().saturating_sub(view_height).min(rect.y);
             }
+            (first.min(end), last.min(end))
         }
-    }
-    app.scroll = app.scroll.min(body_height.saturating_sub(view_height));
+        None => (0, end),
+    };
+    app.reveal_top = false;
+    app.scroll = app.scroll.clamp(first, last);
+    app.viewport = Viewport {
+        rows: view_height,
+        range: (first, last),
+    };
 }
 
 /// Copies body rows `from..` into `target` at `view`.
@@ -419,9 +311,10 @@ fn copy_rows(body: &Buffer, from: u16, target: &mut Buffer, view: Rect) {
 
 #[cfg(test)]
 mod tests {
+    use super::layout::MAX_BODY;
     use super::*;
     use chrono::DateTime;
-    use openusage_core::Status;
+    use openusage_core::{Snapshot, Status};
 
     #[test]
     fn thousands_of_tiles_make_a_body_of_bounded_height() {

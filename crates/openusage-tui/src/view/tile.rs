@@ -15,8 +15,11 @@ use super::table::{self, left, right};
 use crate::chart;
 use crate::text::{self, clean, fit, percent};
 
-/// The narrowest a tile gets; two fit side by side from 120 columns.
-pub const MIN_WIDTH: u16 = 58;
+/// The narrowest a tile gets beside another: two side by side from 160
+/// columns, three from 240 (a narrower tile would wrap its figures).
+pub const MIN_WIDTH: u16 = 80;
+/// The most tiles side by side.
+pub const MAX_COLUMNS: u16 = 3;
 /// Days the sparkline covers, ending on the snapshot's date.
 const SPARK_DAYS: i64 = 30;
 const TOP_MODELS: usize = 5;
@@ -98,8 +101,40 @@ fn status_span(status: Status) -> Span<'static> {
 }
 
 /// The tile's content lines for an inner width of `width`: the rows every
-/// tile has, and those `spec` adds.
+/// tile has, and those `spec` adds. The compact card: what `--once` prints,
+/// and what a tile shows when the screen gives it little height.
 pub fn lines(s: &Snapshot, spec: &TileSpec, mode: CostMode, width: usize) -> Vec<Line<'static>> {
+    let mut out = head(s, spec, mode, width);
+    if s.metrics.is_empty() {
+        return out;
+    }
+    out.push(sparkline(s, width));
+    out.extend(dropped_lines(s, width));
+    out.extend(top_models(s, TOP_MODELS, width));
+    out
+}
+
+/// What the reading dropped, in a row of its own (none when nothing was).
+pub(super) fn dropped_lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
+    match dropped(s) {
+        Some(dropped) => wrap(
+            Some("Dropped"),
+            &dropped,
+            width,
+            Style::new().fg(Color::Yellow),
+        ),
+        None => Vec::new(),
+    }
+}
+
+/// The tile's first lines: its status message when it has one, then its
+/// sessions, tokens and cost (when it has metrics).
+pub(super) fn head(
+    s: &Snapshot,
+    spec: &TileSpec,
+    mode: CostMode,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     if s.status != Status::Ok || s.metrics.is_empty() {
         let color = if s.status == Status::Error {
@@ -120,12 +155,13 @@ pub fn lines(s: &Snapshot, spec: &TileSpec, mode: CostMode, width: usize) -> Vec
     // Every snapshot with metrics has these (the aggregator writes them).
     let n = |key: MetricKey| s.metric(key).map_or(0, |m| m.used.as_f64() as u64);
     let h = |key: MetricKey| humanize::count(n(key));
+    let g = |key: MetricKey| humanize::grouped(n(key));
     out.extend(wrap(
         Some("Sessions"),
         &[
-            format!("{} all", n(metric::TOTAL_SESSIONS)),
-            format!("{} today", n(metric::SESSIONS_TODAY)),
-            format!("{} in 7d", n(metric::SESSIONS_7D)),
+            format!("{} all", g(metric::TOTAL_SESSIONS)),
+            format!("{} today", g(metric::SESSIONS_TODAY)),
+            format!("{} in 7d", g(metric::SESSIONS_7D)),
         ],
         width,
         Style::new(),
@@ -154,16 +190,6 @@ pub fn lines(s: &Snapshot, spec: &TileSpec, mode: CostMode, width: usize) -> Vec
     if !cost.is_empty() {
         out.extend(wrap(Some("Cost"), &cost, width, Style::new()));
     }
-    out.push(sparkline(s, width));
-    if let Some(dropped) = dropped(s) {
-        out.extend(wrap(
-            Some("Dropped"),
-            &dropped,
-            width,
-            Style::new().fg(Color::Yellow),
-        ));
-    }
-    out.extend(top_models(s, width));
     out
 }
 
@@ -339,15 +365,15 @@ fn dropped(s: &Snapshot) -> Option<Vec<String>> {
     (!items.is_empty()).then_some(items)
 }
 
-/// The largest models by tokens over every workspace, with their share.
-fn top_models(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
+/// The `n` largest models by tokens over every workspace, with their share.
+pub(super) fn top_models(s: &Snapshot, n: usize, width: usize) -> Vec<Line<'static>> {
     let models = crate::analytics::models(std::slice::from_ref(s));
     let total = models
         .iter()
         .fold(0u64, |sum, m| sum.saturating_add(m.tokens));
     let rows: Vec<Vec<String>> = models
         .iter()
-        .take(TOP_MODELS)
+        .take(n)
         .map(|m| {
             vec![
                 clean(&m.name),
