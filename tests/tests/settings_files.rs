@@ -179,6 +179,15 @@ fn a_missing_extra_dir_is_named_beside_what_was_read() {
         message.ends_with("; Pi sessions directory not found: ~/old-laptop/pi-sessions"),
         "{message}"
     );
+    // The dashboard's tile says it too, under the numbers it did read.
+    let (code, tile, err) =
+        run(openusage(home.path()).args(["--now", NOW, "dashboard", "--once", "--width", "120"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        tile.contains("Pi sessions directory not found: ~/old-laptop/pi-sessions"),
+        "{tile}"
+    );
+    assert!(tile.contains("Tokens"), "{tile}");
     // An extra directory that exists is not named.
     let old = home.path().join("old-laptop/pi-sessions");
     std::fs::create_dir_all(&old).unwrap();

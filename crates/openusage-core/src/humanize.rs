@@ -210,6 +210,15 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", grouped(n), if n == 1 { one } else { many })
 }
 
+/// `4,180 of 6,415 files`: files read of files found so far, as every
+/// progress display says it (the files found grow as each account's
+/// folders are walked, so they are never shown below the files read).
+pub fn files_of(read: u64, found: u64) -> String {
+    let found = found.max(read);
+    let noun = if found == 1 { "file" } else { "files" };
+    format!("{} of {} {noun}", grouped(read), grouped(found))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,15 +167,18 @@ where
         .with_cost(options.cost);
     let mut pages = Pages::default();
     let mut stats = Stats::default();
-    app.loading = Loading::Reading { files: 0 };
+    app.loading = Loading::Reading { files: 0, found: 0 };
     collector.request()?;
     let mut last_refresh = Instant::now();
     let mut dirty = true;
     loop {
-        if let Loading::Reading { files: shown } = app.loading {
-            let files = collector.progress.files_read();
-            if files != shown {
-                app.loading = Loading::Reading { files };
+        if let Loading::Reading { .. } = app.loading {
+            let now = Loading::Reading {
+                files: collector.progress.files_read(),
+                found: collector.progress.found(),
+            };
+            if now != app.loading {
+                app.loading = now;
                 dirty = true;
             }
         }
@@ -224,7 +227,7 @@ where
         };
         if refresh && app.loading == Loading::Idle {
             collector.progress.reset();
-            app.loading = Loading::Reading { files: 0 };
+            app.loading = Loading::Reading { files: 0, found: 0 };
             dirty = true;
             collector.request()?;
         }

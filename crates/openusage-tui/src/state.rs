@@ -55,8 +55,9 @@ impl Window {
 pub enum Loading {
     /// No collection is running.
     Idle,
-    /// A collection is running; `files` read so far (shown on first load).
-    Reading { files: u64 },
+    /// A collection is running: `files` read so far of the `found` the
+    /// walks have found so far.
+    Reading { files: u64, found: u64 },
 }
 
 /// Everything the views draw from.

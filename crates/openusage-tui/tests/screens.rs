@@ -142,14 +142,17 @@ fn once_output_has_no_escape_codes_unless_asked() {
 }
 
 #[test]
-fn the_first_load_shows_how_many_files_were_read() {
+fn the_first_load_shows_files_read_of_files_found() {
     let mut app = App::new(Page::Dashboard);
-    app.loading = openusage_tui::state::Loading::Reading { files: 1234 };
+    app.loading = openusage_tui::state::Loading::Reading {
+        files: 1234,
+        found: 4321,
+    };
     let mut terminal = Terminal::new(TestBackend::new(60, 8)).unwrap();
     terminal.draw(|frame| view::draw(frame, &mut app)).unwrap();
     let text = once::to_text(terminal.backend().buffer(), false);
     assert!(
-        text.contains("Reading your agents' history… 1,234 files read"),
+        text.contains("Reading your agents' history… 1,234 of 4,321 files"),
         "{text}"
     );
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use openusage_core::Progress;
-use openusage_core::humanize::grouped;
+use openusage_core::humanize;
 
 /// How long a collection runs before its bar appears: a quick one (a warm
 /// cache) never flashes a bar.
@@ -23,12 +23,9 @@ pub fn shows(stderr_is_terminal: bool, elapsed: Duration) -> bool {
     stderr_is_terminal && elapsed >= DELAY
 }
 
-/// `4,180 of 6,415 files`: files read of files found so far (the files
-/// found grow as each account's folders are walked).
+/// The bar's text: `4,180 of 6,415 files` ([`humanize::files_of`]).
 pub fn text(read: u64, found: u64) -> String {
-    let found = found.max(read);
-    let noun = if found == 1 { "file" } else { "files" };
-    format!("{} of {} {noun}", grouped(read), grouped(found))
+    humanize::files_of(read, found)
 }
 
 /// Runs `work` (the collection, which counts into `progress`) with the bar

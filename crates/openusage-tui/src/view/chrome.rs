@@ -4,7 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use openusage_core::humanize::{grouped, plural};
+use openusage_core::humanize::{files_of, plural};
 
 use crate::state::{App, Loading, Page};
 
@@ -20,8 +20,8 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
     let after = Span::raw(format!(" · {page}"));
     let page = Span::raw(page);
     let refreshing = match (app.loading, app.snapshots()) {
-        (Loading::Reading { files }, Some(_)) => Some(Span::styled(
-            format!(" · refreshing ({} files)", grouped(files)),
+        (Loading::Reading { files, found }, Some(_)) => Some(Span::styled(
+            format!(" · refreshing ({})", files_of(files, found)),
             Style::new().fg(Color::Yellow),
         )),
         _ => None,

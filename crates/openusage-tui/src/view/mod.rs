@@ -117,16 +117,16 @@ fn text_body(lines: &[Line<'static>], width: u16) -> Buffer {
 }
 
 fn loading_lines(app: &App) -> Vec<Line<'static>> {
-    let files = match app.loading {
-        Loading::Reading { files } => files,
-        Loading::Idle => 0,
+    let (files, found) = match app.loading {
+        Loading::Reading { files, found } => (files, found),
+        Loading::Idle => (0, 0),
     };
     vec![
         Line::default(),
         Line::from(Span::styled(
             format!(
-                "  Reading your agents' history… {} files read",
-                humanize::grouped(files)
+                "  Reading your agents' history… {}",
+                humanize::files_of(files, found)
             ),
             Style::new().fg(Color::Yellow),
         )),
@@ -163,8 +163,8 @@ struct Key {
     selected: Option<usize>,
     /// The window, on the analytics page.
     window: Option<Window>,
-    /// Files read so far, while the first load is shown.
-    files: Option<u64>,
+    /// Files read of files found so far, while the first load is shown.
+    files: Option<(u64, u64)>,
     /// Whether there is data yet.
     loaded: bool,
 }
@@ -180,7 +180,7 @@ impl Key {
             selected: dashboard.then_some(app.selected),
             window: (!dashboard).then_some(app.window),
             files: match (app.snapshots(), app.loading) {
-                (None, Loading::Reading { files }) => Some(files),
+                (None, Loading::Reading { files, found }) => Some((files, found)),
                 _ => None,
             },
             loaded: app.snapshots().is_some(),

@@ -127,6 +127,17 @@ pub(super) fn dropped_lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
     }
 }
 
+/// What of the status message the tile shows: all of it when the account
+/// is not `ok` or has no numbers; else only what follows the summary (the
+/// lines below say the summary again), the notes the status appends after
+/// `; ` such as a settings directory not found or lines too long to read.
+fn told(s: &Snapshot) -> Option<&str> {
+    if s.status != Status::Ok || s.metrics.is_empty() {
+        return Some(&s.message);
+    }
+    s.message.split_once("; ").map(|(_summary, notes)| notes)
+}
+
 /// The tile's first lines: its status message when it has one, then its
 /// sessions, tokens and cost (when it has metrics).
 pub(super) fn head(
@@ -136,13 +147,13 @@ pub(super) fn head(
     width: usize,
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    if s.status != Status::Ok || s.metrics.is_empty() {
+    if let Some(told) = told(s) {
         let color = if s.status == Status::Error {
             Color::Red
         } else {
             Color::Yellow
         };
-        let message = fit(&clean(&s.message), width.max(1) * MESSAGE_LINES);
+        let message = fit(&clean(told), width.max(1) * MESSAGE_LINES);
         out.extend(
             wrap(None, &[message], width, Style::new().fg(color))
                 .into_iter()
