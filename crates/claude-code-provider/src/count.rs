@@ -94,6 +94,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
             tokens: r.tokens,
             cache_write_1h: r.cache_write_1h,
             cost_usd: r.cost_usd,
+            origin: Default::default(),
         };
         add(&mut counted, &record);
         // Each advisor call is a request of its own to its own model, on

@@ -57,6 +57,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
                 tokens,
                 cache_write_1h: 0,
                 cost_usd: None,
+                origin: Default::default(),
             });
             reasoning += r_reasoning;
             counted.counted += 1;

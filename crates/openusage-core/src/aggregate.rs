@@ -418,6 +418,7 @@ mod tests {
             },
             cache_write_1h: 0,
             cost_usd: cost,
+            origin: Default::default(),
         }
     }
 

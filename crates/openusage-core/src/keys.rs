@@ -142,4 +142,7 @@ pub mod dimension {
     pub const WORKSPACE_LABEL: DimensionKey = DimensionKey::new("workspace_label");
     /// The model that answered, when the agent records it apart from the model asked for.
     pub const RESPONSE_MODEL: DimensionKey = DimensionKey::new("response_model");
+    /// The agent within the provider that wrote the records (Pi: `pi` or
+    /// `omp`); absent for providers that stand for one agent.
+    pub const AGENT: DimensionKey = DimensionKey::new("agent");
 }

@@ -22,12 +22,16 @@ pub struct Ledger {
     pub rows: Vec<LedgerRow>,
 }
 
-/// A session that counted.
+/// A session that counted, as its first counted record tells it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionInfo {
     pub id: String,
-    /// The workspace of its first counted record.
     pub workspace: Option<String>,
+    /// The agent that wrote it, for a provider that stands for several.
+    pub agent: Option<String>,
+    pub title: Option<String>,
+    /// The full working directory (the workspace is its last segment).
+    pub cwd: Option<String>,
 }
 
 /// The records of one session on one day for one model and kind.
@@ -79,9 +83,13 @@ impl LedgerBuilder {
     ) {
         let ledger = &mut self.ledger;
         if session as usize == ledger.sessions.len() {
+            let origin = &record.origin;
             ledger.sessions.push(SessionInfo {
                 id: record.session.to_owned(),
                 workspace: record.workspace.map(str::to_owned),
+                agent: origin.agent.map(str::to_owned),
+                title: origin.title.map(str::to_owned),
+                cwd: origin.cwd.map(str::to_owned),
             });
         }
         let at = record.at;

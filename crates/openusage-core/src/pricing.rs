@@ -268,6 +268,7 @@ mod tests {
             tokens,
             cache_write_1h: hour,
             cost_usd: None,
+            origin: Default::default(),
         }
     }
 

@@ -292,6 +292,7 @@ mod tests {
                 },
                 cache_write_1h: 0,
                 cost_usd: cost,
+                origin: Default::default(),
             });
         }
         agg.fill(&mut Snapshot::new("p", "a", now, Status::Ok, ""))

@@ -307,6 +307,9 @@ impl ModelUsage {
         if let Some(r) = &key.response_model {
             dimensions.insert(dimension::RESPONSE_MODEL.to_string(), r.clone());
         }
+        if let Some(a) = &key.agent {
+            dimensions.insert(dimension::AGENT.to_string(), a.clone());
+        }
         let t = &usage.tokens;
         ModelUsage {
             raw_model_id: key.model.clone(),

@@ -161,6 +161,24 @@ pub struct Record<'a> {
     pub cache_write_1h: u64,
     /// The cost the agent recorded, when it recorded one.
     pub cost_usd: Option<f64>,
+    /// Which agent wrote it and in which session and place, beyond the
+    /// provider (Pi or Oh My Pi; a title; the full working directory).
+    pub origin: Origin<'a>,
+}
+
+/// What a record's session says about where it comes from, when the
+/// provider knows: every field may be absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origin<'a> {
+    /// The agent within the provider that wrote the record, for a provider
+    /// that stands for more than one (Pi's `pi` and `omp`).
+    pub agent: Option<&'a str>,
+    /// The session's title as the agent recorded it (never text of the
+    /// transcript: a name the user or the agent gave the session).
+    pub title: Option<&'a str>,
+    /// The session's working directory as recorded, in full (the
+    /// workspace is its last segment).
+    pub cwd: Option<&'a str>,
 }
 
 impl Record<'_> {
@@ -200,14 +218,16 @@ pub mod kind {
     pub const ADVISOR: &str = "advisor";
 }
 
-/// A model as usage is split by: its id, upstream provider, workspace and
-/// the model that answered (when the agent records one apart).
+/// A model as usage is split by: its id, upstream provider, workspace, the
+/// model that answered (when the agent records one apart) and the agent
+/// that wrote the records (for a provider that stands for several).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModelKey {
     pub model: String,
     pub upstream_provider: Option<String>,
     pub workspace: Option<String>,
     pub response_model: Option<String>,
+    pub agent: Option<String>,
 }
 
 impl ModelKey {
@@ -217,6 +237,7 @@ impl ModelKey {
             upstream_provider: record.upstream_provider.map(str::to_owned),
             workspace: record.workspace.map(str::to_owned),
             response_model: record.response_model.map(str::to_owned),
+            agent: record.origin.agent.map(str::to_owned),
         }
     }
 }

@@ -103,6 +103,7 @@
 //!                     tokens: Tokens { output, ..Tokens::default() },
 //!                     cache_write_1h: 0,
 //!                     cost_usd: None,
+//!                     origin: Default::default(),
 //!                 });
 //!                 counted.counted += 1;
 //!             }

@@ -46,6 +46,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
                 tokens: t.tokens,
                 cache_write_1h: 0,
                 cost_usd: t.cost_usd,
+                origin: Default::default(),
             });
             counted.counted += 1;
         }

@@ -83,6 +83,7 @@ impl AccountReader for QuotaAccount {
             },
             cache_write_1h: 0,
             cost_usd: Some(0.25),
+            origin: Default::default(),
         });
         let totals = aggregator.totals();
         let mut snapshot = Snapshot::new("quota", &self.0, now, Status::Ok, totals.summary());
