@@ -293,10 +293,24 @@ pub mod unprivileged {
         let copy = home.with_extension("openusage");
         fs::copy(binary(), &copy).map_err(|e| format!("copy the binary: {e}"))?;
         chmod(&copy, 0o755);
-        let probe = as_nobody(&setpriv, &copy, home)
+        // A thread of this test process that forked while the copy was
+        // open for writing holds it open until its child execs: executing
+        // the copy meanwhile fails with "Text file busy". That lasts a
+        // moment; the probe waits it out.
+        let mut probe = as_nobody(&setpriv, &copy, home)
             .arg("--version")
             .output()
             .map_err(|e| format!("setpriv: {e}"))?;
+        for _ in 0..100 {
+            if probe.status.success() || !String::from_utf8_lossy(&probe.stderr).contains("busy") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            probe = as_nobody(&setpriv, &copy, home)
+                .arg("--version")
+                .output()
+                .map_err(|e| format!("setpriv: {e}"))?;
+        }
         if !probe.status.success() {
             return Err(format!(
                 "the nobody user cannot run {}: {}",
