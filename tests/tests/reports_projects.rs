@@ -301,3 +301,45 @@ fn the_session_table_shows_agent_provider_and_title_columns() {
         "{text}"
     );
 }
+
+#[test]
+fn a_project_table_drops_its_activity_columns_together_and_keeps_the_project() {
+    // Codex's widest cells: PROJECT 37 (`/home/alice/code/api/services/
+    // billing`), SESSIONS 8, FIRST and LAST ACTIVITY 16, INPUT 6 (98,990),
+    // OUTPUT 6, CACHE READ 10, CACHE WRITE 11, TOTAL 7 (336,980), COST 6
+    // (~$0.34); two spaces between. Full: 123 + 18 = 141. Without the two
+    // cache columns 102 + 14 = 116, without INPUT and OUTPUT 90 + 10 = 100.
+    let home = fixture("codex/home");
+    let lines = |width: &str| {
+        let out = report(&home, &["project", "--width", width]);
+        let table = out.lines().skip_while(|l| !l.starts_with("PROJECT"));
+        table.map(str::to_owned).collect::<Vec<_>>()
+    };
+    let at_100 = lines("100");
+    let head = format!(
+        "{:<37}  {:>8}  {:<16}  {:<16}  {:>7}  {:>6}",
+        "PROJECT", "SESSIONS", "FIRST ACTIVITY", "LAST ACTIVITY", "TOTAL", "COST"
+    );
+    assert_eq!(at_100[0], head);
+    // One column less: both activity columns go (90 - 32 + 6 = 64).
+    let at_99 = lines("99");
+    let head = format!(
+        "{:<37}  {:>8}  {:>7}  {:>6}",
+        "PROJECT", "SESSIONS", "TOTAL", "COST"
+    );
+    assert_eq!(at_99[0], head);
+    let billing = format!(
+        "{:<37}  {:>8}  {:>7}",
+        "/home/alice/code/api/services/billing", 1, "32,938"
+    );
+    assert!(at_99.iter().any(|l| l.starts_with(&billing)), "{at_99:#?}");
+    // Narrower than the project: it is cut, never dropped.
+    let at_40 = lines("40");
+    assert!(at_40[0].starts_with("PROJECT"), "{at_40:#?}");
+    assert!(at_40.iter().all(|l| columns(l) <= 40), "{at_40:#?}");
+}
+
+/// Display columns of `line` (the fixtures' text is ASCII but for `…`).
+fn columns(line: &str) -> usize {
+    line.chars().count()
+}

@@ -29,7 +29,6 @@ Examples:
   openusage                                 the live dashboard (Tab: analytics)
   openusage daily -s 20261101 -z Europe/Warsaw
   openusage session -b --order asc          sessions oldest first, per model
-  openusage project --project ~/code        usage of each project below ~/code
   openusage snapshot -j --allow-partial     JSON; exit 0 though a file was unreadable
   openusage analytics --once --window 7d    the analytics page once, last 7 days
   openusage completions bash > ~/.local/share/bash-completion/completions/openusage";
