@@ -235,6 +235,8 @@ fn a_project_is_a_label_or_a_directory_and_what_lies_below_it() {
         "{text}"
     );
     let claude = json(&fixture("claude/home"), &["project", "--project", "webapp"]);
+    assert_eq!(claude["project"], "webapp");
+    assert!(claude.get("agent").is_none());
     assert_eq!(rows(&claude).len(), 1);
     assert_eq!(rows(&claude)[0]["cwd"], "/home/alice/code/webapp");
     assert_eq!(rows(&claude)[0]["sessions"], 3);
@@ -247,6 +249,8 @@ fn an_agent_keeps_only_its_sessions_in_every_report() {
         copy_tree(&fixture(&format!("{agent}/home")), home.path());
     }
     let sessions = json(home.path(), &["session", "--agent", "codex"]);
+    assert_eq!(sessions["agent"], "codex");
+    assert!(sessions.get("project").is_none());
     assert_eq!(places(&sessions), owned(&CODEX));
     assert!(rows(&sessions).iter().all(|r| r["provider_id"] == "codex"));
     for by in ["daily", "weekly", "monthly", "project"] {

@@ -220,6 +220,8 @@ impl Head<'_> {
             since: self.range.since,
             until: self.range.until,
             week_start: (self.args.by == ReportBy::Weekly).then(|| self.args.week_start.as_str()),
+            agent: self.args.agent.as_deref(),
+            project: self.args.project.as_deref(),
             rows,
             total: report_json::Total::from(total),
         };

@@ -25,6 +25,11 @@ pub struct Document<'a, R> {
     /// `monday` or `sunday`; weekly reports only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub week_start: Option<&'static str>,
+    /// `--agent` and `--project` as given; left out when not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<&'a str>,
     pub rows: Vec<R>,
     pub total: Total<'a>,
 }
