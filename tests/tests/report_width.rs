@@ -1,7 +1,9 @@
 //! `openusage report --width N` and `--compact` on the demo data: which
 //! columns remain is derived by hand from the drop order in docs/usage.md
-//! (CACHE WRITE, CACHE READ, INPUT and OUTPUT, FIRST ACTIVITY, TURNS or
-//! SESSIONS, AGENT, WORKSPACE) and the widths of the demo's cells.
+//! (PROVIDER, TITLE, CACHE WRITE, CACHE READ, INPUT and OUTPUT, FIRST
+//! ACTIVITY, TURNS or SESSIONS, AGENT, WORKSPACE) and the widths of the
+//! demo's cells. The demo's sessions have no title, and their provider is
+//! their agent: the compact layout drops both with the cache columns.
 
 use openusage_e2e::{fixture, openusage, run};
 
@@ -22,7 +24,8 @@ fn table(out: &str) -> Vec<&str> {
         .collect()
 }
 
-// The session table from 2026-11-19, cell by cell: LAST ACTIVITY 18 wide
+// The session table from 2026-11-19, cell by cell (PROVIDER and TITLE are
+// gone in the compact layout): LAST ACTIVITY 18 wide
 // ("TOTAL (5 sessions)"), FIRST ACTIVITY 16, AGENT 5, SESSION 9 (the five
 // ids share "01a1f" and two "01a1f8", so 8 characters and `…`), WORKSPACE
 // 11 ("ml-pipeline"), TURNS 5, INPUT 7, OUTPUT 6, TOTAL 9, COST 5; two

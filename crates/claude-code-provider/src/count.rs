@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
-use openusage_core::usage::{Record, Tokens, kind};
+use openusage_core::usage::{Origin, Record, Tokens, kind};
 use openusage_files::counting_order;
 use rustc_hash::FxHashMap;
 
@@ -21,6 +21,8 @@ struct Request<'a> {
     session: &'a str,
     at: DateTime<Utc>,
     model: Option<&'a str>,
+    /// The working directory the response's first record gives.
+    cwd: Option<&'a str>,
     workspace: Option<String>,
     tokens: Tokens,
     cache_write_1h: u64,
@@ -69,6 +71,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
                 session: line.session.as_deref().unwrap_or(&scan.stem),
                 at: scan.when(line),
                 model: line.model.as_deref(),
+                cwd: line.cwd.as_deref(),
                 workspace: line
                     .cwd
                     .as_deref()
@@ -94,7 +97,10 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
             tokens: r.tokens,
             cache_write_1h: r.cache_write_1h,
             cost_usd: r.cost_usd,
-            origin: Default::default(),
+            origin: Origin {
+                cwd: r.cwd,
+                ..Origin::default()
+            },
         };
         add(&mut counted, &record);
         // Each advisor call is a request of its own to its own model, on

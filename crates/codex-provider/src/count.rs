@@ -2,7 +2,7 @@
 //! and a fork or sub-agent's inherited opening total never again.
 
 use openusage_core::aggregate::Counted;
-use openusage_core::usage::{Record, Tokens, kind};
+use openusage_core::usage::{Origin, Record, Tokens, kind};
 use openusage_core::{DiagnosticKey, Metric, metric};
 use openusage_files::counting_order;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -45,6 +45,7 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
                 counted.zero += 1;
                 continue;
             }
+            let workspace = r.workspace();
             counted.aggregator.add(&Record {
                 kind: kind::ASSISTANT,
                 subkind: None,
@@ -53,11 +54,14 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
                 at: scan.when(r),
                 model: &r.model,
                 upstream_provider: r.provider.as_deref(),
-                workspace: r.workspace.as_deref(),
+                workspace: workspace.as_deref(),
                 tokens,
                 cache_write_1h: 0,
                 cost_usd: None,
-                origin: Default::default(),
+                origin: Origin {
+                    cwd: r.cwd.as_deref(),
+                    ..Origin::default()
+                },
             });
             reasoning += r_reasoning;
             counted.counted += 1;

@@ -55,12 +55,23 @@ pub struct UsageRecord {
     /// is read); [`UNKNOWN_MODEL`] while the file has named none.
     pub model: String,
     pub provider: Option<String>,
-    pub workspace: Option<String>,
+    /// The working directory as the latest `session_meta` or `turn_context`
+    /// before the event recorded it.
+    pub cwd: Option<String>,
     pub tokens: Tokens,
     /// Reasoning tokens, a part of `tokens.output`.
     pub reasoning: u64,
     /// How a copy of this event in another file is recognised.
     pub key: CopyKey,
+}
+
+impl UsageRecord {
+    /// The workspace label: the last segment of the working directory.
+    pub fn workspace(&self) -> Option<String> {
+        self.cwd
+            .as_deref()
+            .and_then(openusage_core::workspace_label)
+    }
 }
 
 /// A `token_count` event's identity across rollouts: its cumulative totals
@@ -244,10 +255,7 @@ impl FileScan {
                 .clone()
                 .unwrap_or_else(|| UNKNOWN_MODEL.to_owned()),
             provider: state.provider.clone(),
-            workspace: state
-                .cwd
-                .as_deref()
-                .and_then(openusage_core::workspace_label),
+            cwd: state.cwd.clone(),
             tokens,
             reasoning,
             key,

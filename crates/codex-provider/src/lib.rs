@@ -80,7 +80,8 @@ impl FileAgent for CodexProvider {
     const BINARY: &'static str = "codex";
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
-    const CACHE_FORMAT: u32 = 1;
+    /// 2: records keep the working directory, not only its label.
+    const CACHE_FORMAT: u32 = 2;
     /// Plain rollouts, and those Codex compressed (`rollout-….jsonl.zst`,
     /// read through the decoder). A rollout caught as both while Codex
     /// compresses or decompresses it holds the same events twice: the copy

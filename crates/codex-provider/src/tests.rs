@@ -105,7 +105,7 @@ fn cumulative_totals_become_per_turn_deltas_with_cached_input_split_out() {
     assert_eq!(s.records[1].reasoning, 50);
     assert_eq!(s.records[0].model, "gpt-5.1-codex");
     assert_eq!(s.records[0].provider.as_deref(), Some("openai"));
-    assert_eq!(s.records[0].workspace.as_deref(), Some("api"));
+    assert_eq!(s.records[0].workspace().as_deref(), Some("api"));
 }
 
 #[test]
@@ -190,14 +190,15 @@ fn the_model_and_workspace_follow_the_latest_turn_context() {
     let seen: Vec<_> = s
         .records
         .iter()
-        .map(|r| (r.model.as_str(), r.workspace.as_deref()))
+        .map(|r| (r.model.as_str(), r.cwd.as_deref(), r.workspace()))
         .collect();
     // The first event came before any model: it takes the next one named.
+    let (api, web) = ("/home/alice/code/api", "/home/alice/code/web");
     assert_eq!(
         seen,
         [
-            ("gpt-5.1-codex-max", Some("api")),
-            ("gpt-5.1-codex-max", Some("web"))
+            ("gpt-5.1-codex-max", Some(api), Some("api".to_owned())),
+            ("gpt-5.1-codex-max", Some(web), Some("web".to_owned()))
         ]
     );
 }
@@ -334,7 +335,7 @@ fn a_fork_repeating_its_parents_events_with_new_timestamps_counts_them_once() {
         "the first meta names the file's session"
     );
     assert_eq!(
-        fork.records[1].workspace.as_deref(),
+        fork.records[1].workspace().as_deref(),
         Some("api"),
         "a later meta changes nothing"
     );

@@ -14,7 +14,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
 use openusage_core::ledger::Ledger;
-use openusage_core::report::{self, Period, Range, Source};
+use openusage_core::report::{self, Filter, Period, Range, Source};
 use openusage_core::snapshot::{MetricValue, Snapshot, Status};
 use openusage_core::{Zone, metric, series};
 use openusage_files::Incremental;
@@ -167,9 +167,19 @@ fn check_report(ledger: &Ledger, total: u64, records: u64, sessions: u64) {
         account_id: "a",
         ledger,
     };
-    let report = report::by_period(&[source], Period::Month, Range::default(), true);
+    let all = Filter::default();
+    let report = report::by_period(&[source], Period::Month, Range::default(), &all, true);
     let sums = &report.total;
     assert_eq!(sums.usage.tokens.total(), total, "report tokens");
     assert_eq!(sums.usage.requests, records, "report requests");
     assert_eq!(sums.sessions, sessions, "report sessions");
+    // Every session is in one project: the projects add up to the total.
+    let projects = report::by_project(&[source], Range::default(), &all, false);
+    let by_project: u64 = projects
+        .rows
+        .iter()
+        .map(|r| r.sums.usage.tokens.total())
+        .sum();
+    assert_eq!(by_project, total, "project tokens");
+    assert_eq!(projects.total.sessions, sessions, "project sessions");
 }

@@ -21,7 +21,8 @@
 //! - [`aggregate`]: records into a snapshot and a ledger, in one pass;
 //! - [`snapshot`]: the types that serialise to the JSON contract;
 //! - [`ledger`] and [`report`]: what was counted, by session, day and model,
-//!   and the daily, weekly, monthly and session reports made from it;
+//!   and the daily, weekly, monthly, session and project reports made from
+//!   it;
 //! - [`pricing`]: list prices ([`pricing::Prices`]) and what a record costs
 //!   at them, for the records whose agent recorded no cost;
 //! - [`zone`]: where days start; [`humanize`]: numbers for people.

@@ -1,6 +1,9 @@
-//! Usage reports (per day, week, month or session) made from the ledgers of
-//! the same collection the snapshots come from, so a report's totals are
-//! the snapshots' totals for the same range.
+//! Usage reports (per day, week, month, session or project) made from the
+//! ledgers of the same collection the snapshots come from, so a report's
+//! totals are the snapshots' totals for the same range.
+
+mod filter;
+mod project;
 
 use std::collections::BTreeMap;
 
@@ -9,6 +12,9 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
 use crate::ledger::{Ledger, LedgerRow};
 use crate::usage::Usage;
 use rustc_hash::{FxHashMap, FxHashSet};
+
+pub use filter::{Filter, Project, agent_of};
+pub use project::{ProjectReport, ProjectRow, by_project};
 
 /// What the rows of a report are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +110,12 @@ pub struct SessionRow {
     pub provider_id: String,
     pub account_id: String,
     pub session_id: String,
+    /// The agent that wrote it, else the provider's id (see [`agent_of`]).
+    pub agent: String,
+    pub title: Option<String>,
     pub workspace: Option<String>,
+    /// The working directory as recorded.
+    pub cwd: Option<String>,
     /// The first and last counted record in the range.
     pub first: DateTime<Utc>,
     pub last: DateTime<Utc>,
@@ -161,18 +172,33 @@ impl Group {
     }
 }
 
-/// Every ledger row in `range`, with its session and model name, in the
-/// ledgers' order (so float sums come out the same every run).
+/// Every ledger row in `range` of a session `filter` keeps, with its
+/// session and model name, in the ledgers' order (so float sums come out
+/// the same every run).
 fn rows_in<'a>(
     sources: &'a [Source<'a>],
     range: Range,
+    filter: &Filter,
 ) -> impl Iterator<Item = (SessionId, ModelName, &'a LedgerRow)> + 'a {
-    sources.iter().enumerate().flat_map(move |(i, source)| {
+    // Each session is asked once, not once per row.
+    let kept: Vec<Vec<bool>> = sources
+        .iter()
+        .map(|s| {
+            let sessions = s.ledger.sessions.iter();
+            sessions
+                .map(|info| filter.keeps(s.provider_id, info))
+                .collect()
+        })
+        .collect();
+    let sources = kept.into_iter().zip(sources).enumerate();
+    sources.flat_map(move |(i, (kept, source))| {
         let ledger = source.ledger;
         ledger
             .rows
             .iter()
-            .filter(move |row| range.holds(row.date))
+            .filter(move |row| {
+                range.holds(row.date) && kept.get(row.session as usize).copied().unwrap_or(false)
+            })
             .map(move |row| {
                 let key = &ledger.models[row.model as usize];
                 let name = ModelName {
@@ -189,11 +215,12 @@ pub fn by_period(
     sources: &[Source<'_>],
     period: Period,
     range: Range,
+    filter: &Filter,
     breakdown: bool,
 ) -> PeriodReport {
     let mut groups: BTreeMap<NaiveDate, Group> = BTreeMap::new();
     let mut total = Group::default();
-    for (session, model, row) in rows_in(sources, range) {
+    for (session, model, row) in rows_in(sources, range, filter) {
         let start = period.start(row.date);
         groups
             .entry(start)
@@ -215,11 +242,16 @@ pub fn by_period(
 }
 
 /// The report by session.
-pub fn by_session(sources: &[Source<'_>], range: Range, breakdown: bool) -> SessionReport {
+pub fn by_session(
+    sources: &[Source<'_>],
+    range: Range,
+    filter: &Filter,
+    breakdown: bool,
+) -> SessionReport {
     let mut groups: FxHashMap<SessionId, (Group, DateTime<Utc>, DateTime<Utc>)> =
         FxHashMap::default();
     let mut total = Group::default();
-    for (session, model, row) in rows_in(sources, range) {
+    for (session, model, row) in rows_in(sources, range, filter) {
         let (group, first, last) = groups
             .entry(session)
             .or_insert_with(|| (Group::default(), row.first, row.last));
@@ -237,7 +269,10 @@ pub fn by_session(sources: &[Source<'_>], range: Range, breakdown: bool) -> Sess
                 provider_id: src.provider_id.to_owned(),
                 account_id: src.account_id.to_owned(),
                 session_id: info.id.clone(),
+                agent: agent_of(src.provider_id, info).to_owned(),
+                title: info.title.clone(),
                 workspace: info.workspace.clone(),
+                cwd: info.cwd.clone(),
                 first,
                 last,
                 sums: group.sums(),
@@ -332,6 +367,7 @@ mod tests {
             &[source(&l)],
             Period::Week(Weekday::Mon),
             Range::default(),
+            &Filter::default(),
             true,
         );
         let rows: Vec<_> = report
@@ -364,7 +400,7 @@ mod tests {
             since: Some(date("2026-11-16")),
             until: Some(date("2026-11-18")),
         };
-        let report = by_period(&[source(&l)], Period::Day, range, false);
+        let report = by_period(&[source(&l)], Period::Day, range, &Filter::default(), false);
         assert_eq!(report.total.usage.tokens.input, 6);
         assert!(report.rows.iter().all(|r| r.sums.models.is_empty()));
     }
@@ -377,7 +413,7 @@ mod tests {
             ("old", "2026-11-10T09:00:00Z", "m", 4, None),
             ("new", "2026-11-19T09:30:00Z", "m", 8, None),
         ]);
-        let report = by_session(&[source(&l)], Range::default(), false);
+        let report = by_session(&[source(&l)], Range::default(), &Filter::default(), false);
         let rows: Vec<_> = report
             .rows
             .iter()

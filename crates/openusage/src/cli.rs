@@ -108,7 +108,7 @@ pub enum Command {
         #[arg(long)]
         allow_partial: bool,
     },
-    /// Usage per day, week, month or session: a table, or JSON
+    /// Usage per day, week, month, session or project: a table, or JSON
     Report(Report),
     /// Usage per day: the same as `report daily`
     Daily(ReportFlags),
@@ -118,6 +118,8 @@ pub enum Command {
     Monthly(ReportFlags),
     /// Usage per session: the same as `report session`
     Session(ReportFlags),
+    /// Usage per project (working directory): the same as `report project`
+    Project(ReportFlags),
     /// Print a shell completion script for SHELL on stdout
     Completions {
         /// The shell the script is for
@@ -148,13 +150,21 @@ impl Deref for Report {
     }
 }
 
-/// The flags of `report` and of its aliases `daily`, `weekly`, `monthly`
-/// and `session`.
+/// The flags of `report` and of its aliases `daily`, `weekly`, `monthly`,
+/// `session` and `project`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportFlags {
     /// Only this provider's accounts
     #[arg(long, value_name = "ID")]
     pub provider: Option<String>,
+    /// Only sessions of this agent: pi or omp (Pi and Oh My Pi), else a
+    /// provider's id (codex, claude_code)
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+    /// Only sessions of this project: a workspace label (api), or, starting
+    /// with / or ~, a directory and everything below it (~/code/api)
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
     /// First day to include (YYYY-MM-DD or YYYYMMDD, in the chosen time zone)
     #[arg(short, long, value_name = "DATE", value_parser = parse_date)]
     pub since: Option<NaiveDate>,
@@ -174,12 +184,13 @@ pub struct ReportFlags {
     /// one; piped output is not fitted]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
     pub width: Option<u16>,
-    /// The compact table at any width: session ids shortened, no cache
-    /// columns
+    /// The compact table at any width: session ids shortened, no provider,
+    /// title or cache columns
     #[arg(long)]
     pub compact: bool,
-    /// Row order: asc (oldest first) or desc (newest first) [default: asc
-    /// for days, weeks and months; desc for sessions]
+    /// Row order: asc (oldest, or smallest, first) or desc (newest, or
+    /// largest, first) [default: asc for days, weeks and months; desc for
+    /// sessions (by last activity) and projects (by total tokens)]
     #[arg(long, value_enum)]
     pub order: Option<Order>,
     /// Exit 0 even when an account could not be read fully
@@ -200,6 +211,7 @@ pub enum ReportBy {
     Weekly,
     Monthly,
     Session,
+    Project,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -361,6 +373,7 @@ mod tests {
             "weekly",
             "monthly",
             "session",
+            "project",
         ];
         assert_eq!(checked, expected);
     }

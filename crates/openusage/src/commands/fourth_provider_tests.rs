@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use clap::Parser;
 use openusage_core::aggregate::Aggregator;
-use openusage_core::usage::{Record, Tokens, kind};
+use openusage_core::usage::{Origin, Record, Tokens, kind};
 use openusage_core::{
     AccountConfig, AccountError, AccountReader, CollectContext, Collected, Detection, Env,
     LoadContext, Metric, MetricKey, Provider, Snapshot, Status, TileSpec, TokenRow,
@@ -83,7 +83,12 @@ impl AccountReader for QuotaAccount {
             },
             cache_write_1h: 0,
             cost_usd: Some(0.25),
-            origin: Default::default(),
+            // A provider that stands for two agents, as Pi does.
+            origin: Origin {
+                agent: Some("quota-cli"),
+                title: Some("Fix the login"),
+                cwd: Some("/srv/quota"),
+            },
         });
         let totals = aggregator.totals();
         let mut snapshot = Snapshot::new("quota", &self.0, now, Status::Ok, totals.summary());
@@ -146,6 +151,39 @@ fn every_command_shows_a_provider_that_reads_no_files() {
     assert!(dashboard.contains("quota-model-1"), "{dashboard}");
     let analytics = openusage(&["analytics", "--once", "--width", "100"]);
     assert!(analytics.contains("quota-model-1"), "{analytics}");
+}
+
+#[test]
+fn a_session_shows_the_agent_title_and_directory_its_provider_recorded() {
+    let table = openusage(&["session"]);
+    let row = table.lines().find(|l| l.contains("q1")).unwrap();
+    let cells: Vec<&str> = row.split("  ").filter(|c| !c.is_empty()).collect();
+    // LAST and FIRST ACTIVITY, AGENT, PROVIDER, SESSION, TITLE, WORKSPACE
+    // (none: `-`), TURNS, and the usage.
+    assert_eq!(
+        cells[2..8].iter().map(|c| c.trim()).collect::<Vec<_>>(),
+        ["quota-cli", "quota", "q1", "Fix the login", "-", "1"],
+        "{table}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&openusage(&["session", "--json"])).unwrap();
+    let row = &json["rows"][0];
+    assert_eq!(
+        (&row["agent"], &row["title"], &row["cwd"]),
+        (
+            &"quota-cli".into(),
+            &"Fix the login".into(),
+            &"/srv/quota".into()
+        )
+    );
+    // The agent is the recorded one, not the provider's id.
+    let only = |args: &[&str]| {
+        let doc: serde_json::Value = serde_json::from_str(&openusage(args)).unwrap();
+        doc["total"]["total_tokens"].clone()
+    };
+    assert_eq!(only(&["daily", "--json", "--agent", "quota-cli"]), 1_500);
+    assert_eq!(only(&["daily", "--json", "--agent", "quota"]), 0);
+    assert_eq!(only(&["project", "--json", "--project", "/srv"]), 1_500);
+    assert_eq!(only(&["project", "--json", "--project", "/sr"]), 0);
 }
 
 #[test]

@@ -160,6 +160,7 @@ fn run_with(
         Some(Command::Weekly(flags)) => report(registry, ReportBy::Weekly, flags),
         Some(Command::Monthly(flags)) => report(registry, ReportBy::Monthly, flags),
         Some(Command::Session(flags)) => report(registry, ReportBy::Session, flags),
+        Some(Command::Project(flags)) => report(registry, ReportBy::Project, flags),
         Some(Command::Dashboard(v)) => view(registry, Page::Dashboard, v, None),
         Some(Command::Analytics(a)) => view(registry, Page::Analytics, &a.view, a.window),
         None => view(registry, Page::Dashboard, &View::default(), None),

@@ -1,6 +1,6 @@
-//! `openusage report daily|weekly|monthly|session`: usage per period or per
-//! session, as an aligned table or JSON, from the same collection the
-//! snapshots come from.
+//! `openusage report daily|weekly|monthly|session|project`: usage per
+//! period, session or project, as an aligned table or JSON, from the same
+//! collection the snapshots come from.
 
 use std::io::IsTerminal;
 
@@ -8,7 +8,9 @@ use chrono::Weekday;
 use openusage_core::humanize::{self, grouped};
 use openusage_core::keys::diagnostic;
 use openusage_core::pricing::CostMode;
-use openusage_core::report::{self, Period, PeriodReport, Range, SessionReport, Source, Sums};
+use openusage_core::report::{
+    self, Filter, Period, PeriodReport, ProjectReport, Range, SessionReport, Source, Sums,
+};
 use openusage_core::usage::Usage;
 use openusage_core::{Collected, SCHEMA_VERSION, Status};
 use openusage_tui::text::clean;
@@ -68,36 +70,11 @@ pub(super) fn render(
         range,
         layout,
     };
-    // The core reports periods oldest first and sessions newest first.
-    let reverse = |default: Order| order(args) != default;
-    let out = match period(args) {
-        Some(period) => {
-            let mut report = report::by_period(&sources, period, range, args.breakdown);
-            if reverse(Order::Asc) {
-                report.rows.reverse();
-            }
-            match args.json {
-                true => head.json(
-                    report.rows.iter().map(report_json::Period::from).collect(),
-                    &report.total,
-                ),
-                false => Ok(periods_table(&head, &report)),
-            }
-        }
-        None => {
-            let mut report = report::by_session(&sources, range, args.breakdown);
-            if reverse(Order::Desc) {
-                report.rows.reverse();
-            }
-            match args.json {
-                true => head.json(
-                    report.rows.iter().map(report_json::Session::from).collect(),
-                    &report.total,
-                ),
-                false => Ok(sessions_table(&head, &report)),
-            }
-        }
-    }?;
+    let filter = Filter {
+        agent: args.agent.clone(),
+        project: (args.project.as_deref()).map(|p| report::Project::parse(p, ctx.env)),
+    };
+    let out = table_or_json(&head, &sources, &filter)?;
     let snapshots = collected.iter().map(|c| &c.snapshot);
     let partial = shortfall::partial(snapshots, args.allow_partial);
     let mut output = shortfall::finish(out, &notes(collected), args.json, partial);
@@ -108,12 +85,61 @@ pub(super) fn render(
     Ok(output)
 }
 
-/// The order of the rows: `--order`, else oldest first for periods and
-/// newest first for sessions.
+/// The report `head` says, of the sessions `filter` keeps, in its order.
+fn table_or_json(head: &Head<'_>, sources: &[Source<'_>], filter: &Filter) -> Result<String> {
+    let (args, range) = (head.args, head.range);
+    // The core reports periods oldest first, sessions newest first and
+    // projects largest first.
+    let reverse = |default: Order| order(args) != default;
+    match (period(args), args.by) {
+        (Some(period), _) => {
+            let mut report = report::by_period(sources, period, range, filter, args.breakdown);
+            if reverse(Order::Asc) {
+                report.rows.reverse();
+            }
+            match args.json {
+                true => head.json(
+                    report.rows.iter().map(report_json::Period::from).collect(),
+                    &report.total,
+                ),
+                false => Ok(periods_table(head, &report)),
+            }
+        }
+        (None, ReportBy::Project) => {
+            let mut report = report::by_project(sources, range, filter, args.breakdown);
+            if reverse(Order::Desc) {
+                report.rows.reverse();
+            }
+            match args.json {
+                true => head.json(
+                    report.rows.iter().map(report_json::Project::from).collect(),
+                    &report.total,
+                ),
+                false => Ok(projects_table(head, &report)),
+            }
+        }
+        (None, _) => {
+            let mut report = report::by_session(sources, range, filter, args.breakdown);
+            if reverse(Order::Desc) {
+                report.rows.reverse();
+            }
+            match args.json {
+                true => head.json(
+                    report.rows.iter().map(report_json::Session::from).collect(),
+                    &report.total,
+                ),
+                false => Ok(sessions_table(head, &report)),
+            }
+        }
+    }
+}
+
+/// The order of the rows: `--order`, else oldest first for periods,
+/// newest first for sessions and largest first for projects.
 fn order(args: &Report) -> Order {
     match (args.order, args.by) {
         (Some(order), _) => order,
-        (None, ReportBy::Session) => Order::Desc,
+        (None, ReportBy::Session | ReportBy::Project) => Order::Desc,
         (None, _) => Order::Asc,
     }
 }
@@ -126,7 +152,7 @@ fn period(args: &Report) -> Option<Period> {
             WeekStart::Sunday => Weekday::Sun,
         })),
         ReportBy::Monthly => Some(Period::Month),
-        ReportBy::Session => None,
+        ReportBy::Session | ReportBy::Project => None,
     }
 }
 
@@ -145,6 +171,7 @@ impl Head<'_> {
             ReportBy::Weekly => "weekly",
             ReportBy::Monthly => "monthly",
             ReportBy::Session => "session",
+            ReportBy::Project => "project",
         }
     }
 
@@ -157,14 +184,23 @@ impl Head<'_> {
             }
             ReportBy::Monthly => "Monthly usage".to_owned(),
             ReportBy::Session => "Sessions".to_owned(),
+            ReportBy::Project => "Projects".to_owned(),
         };
-        // Said for sessions always, for periods when not the usual oldest first.
+        // Said for sessions and projects always, for periods when not the
+        // usual oldest first.
         let what = match (order(self.args), self.args.by) {
+            (Order::Desc, ReportBy::Project) => format!("{what}, largest first"),
+            (Order::Asc, ReportBy::Project) => format!("{what}, smallest first"),
             (Order::Desc, _) => format!("{what}, newest first"),
             (Order::Asc, ReportBy::Session) => format!("{what}, oldest first"),
             (Order::Asc, _) => what,
         };
         let mut title = format!("{what} · {}", self.ctx.zone);
+        for (flag, value) in [("agent", &self.args.agent), ("project", &self.args.project)] {
+            if let Some(value) = value {
+                title.push_str(&format!(" · {flag} {}", clean(value)));
+            }
+        }
         match (self.range.since, self.range.until) {
             (Some(s), Some(u)) => title.push_str(&format!(" · {s} to {u}")),
             (Some(s), None) => title.push_str(&format!(" · from {s}")),
@@ -184,6 +220,8 @@ impl Head<'_> {
             since: self.range.since,
             until: self.range.until,
             week_start: (self.args.by == ReportBy::Weekly).then(|| self.args.week_start.as_str()),
+            agent: self.args.agent.as_deref(),
+            project: self.args.project.as_deref(),
             rows,
             total: report_json::Total::from(total),
         };
@@ -264,7 +302,9 @@ fn sessions_table(head: &Head<'_>, report: &SessionReport) -> String {
             "LAST ACTIVITY",
             "FIRST ACTIVITY",
             "AGENT",
+            "PROVIDER",
             "SESSION",
+            "TITLE",
             "WORKSPACE",
             "TURNS",
         ]
@@ -277,8 +317,10 @@ fn sessions_table(head: &Head<'_>, report: &SessionReport) -> String {
         let mut cells = vec![
             zone.wall_clock(row.last),
             zone.wall_clock(row.first),
+            clean(&row.agent),
             clean(&row.provider_id),
             clean(&row.session_id),
+            row.title.as_deref().map_or_else(String::new, clean),
             row.workspace
                 .as_deref()
                 .map_or_else(|| "-".to_owned(), clean),
@@ -286,15 +328,45 @@ fn sessions_table(head: &Head<'_>, report: &SessionReport) -> String {
         ];
         cells.extend(usage_cells(&row.sums.usage, head.ctx.pricing.mode));
         rows.push(cells);
-        model_rows(&row.sums, 5, head.ctx.pricing.mode, &mut rows);
+        model_rows(&row.sums, 7, head.ctx.pricing.mode, &mut rows);
     }
     let sessions = openusage_core::humanize::plural(report.total.sessions, "session", "sessions");
     let mut total = vec![format!("TOTAL ({sessions})")];
-    total.extend(std::iter::repeat_n(String::new(), 4));
+    total.extend(std::iter::repeat_n(String::new(), 6));
     total.push(grouped(report.total.usage.requests));
     total.extend(usage_cells(&report.total.usage, head.ctx.pricing.mode));
     rows.push(total);
-    finish(head, rows, &[5, 6, 7, 8, 9, 10, 11], &report.total)
+    finish(head, rows, &[7, 8, 9, 10, 11, 12, 13], &report.total)
+}
+
+/// A project is named by its directory as recorded, else by its
+/// workspace label, else `-`.
+fn projects_table(head: &Head<'_>, report: &ProjectReport) -> String {
+    let zone = head.ctx.zone;
+    let mut rows = vec![
+        ["PROJECT", "SESSIONS", "FIRST ACTIVITY", "LAST ACTIVITY"]
+            .into_iter()
+            .chain(USAGE_HEADS)
+            .map(String::from)
+            .collect(),
+    ];
+    for row in &report.rows {
+        let name = row.cwd.as_deref().or(row.workspace.as_deref());
+        let mut cells = vec![
+            name.map_or_else(|| "-".to_owned(), clean),
+            grouped(row.sums.sessions),
+            zone.wall_clock(row.first),
+            zone.wall_clock(row.last),
+        ];
+        cells.extend(usage_cells(&row.sums.usage, head.ctx.pricing.mode));
+        rows.push(cells);
+        model_rows(&row.sums, 3, head.ctx.pricing.mode, &mut rows);
+    }
+    let mut total = vec!["TOTAL".to_owned(), grouped(report.total.sessions)];
+    total.extend(std::iter::repeat_n(String::new(), 2));
+    total.extend(usage_cells(&report.total.usage, head.ctx.pricing.mode));
+    rows.push(total);
+    finish(head, rows, &[1, 4, 5, 6, 7, 8, 9], &report.total)
 }
 
 /// Title, table (without the cost column when no cost was recorded) and

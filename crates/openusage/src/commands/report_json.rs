@@ -3,10 +3,11 @@
 //!
 //! Fields that are `null` when unknown (`since`, `until`) are always there;
 //! the others marked optional are left out when they say nothing: no cost
-//! recorded, no unpriced or uncosted request, no workspace, no breakdown.
+//! recorded, no unpriced or uncosted request, no title, workspace or
+//! working directory, no breakdown.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use openusage_core::report::{PeriodRow, SessionRow, Sums};
+use openusage_core::report::{PeriodRow, ProjectRow, SessionRow, Sums};
 use openusage_core::usage::Usage;
 use serde::Serialize;
 
@@ -15,7 +16,7 @@ use serde::Serialize;
 pub struct Document<'a, R> {
     pub schema_version: u32,
     pub generated_at: DateTime<Utc>,
-    /// `daily`, `weekly`, `monthly` or `session`.
+    /// `daily`, `weekly`, `monthly`, `session` or `project`.
     pub report: &'static str,
     /// The IANA name of the zone days start in, or `UTC`.
     pub timezone: &'static str,
@@ -24,6 +25,11 @@ pub struct Document<'a, R> {
     /// `monday` or `sunday`; weekly reports only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub week_start: Option<&'static str>,
+    /// `--agent` and `--project` as given; left out when not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<&'a str>,
     pub rows: Vec<R>,
     pub total: Total<'a>,
 }
@@ -60,8 +66,15 @@ pub struct Session<'a> {
     pub provider_id: &'a str,
     pub account_id: &'a str,
     pub session_id: &'a str,
+    /// The agent that wrote it (Pi's `pi` or `omp`), else the provider id.
+    pub agent: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_label: Option<&'a str>,
+    /// The working directory as recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<&'a str>,
     pub first_activity: DateTime<Utc>,
     pub last_activity: DateTime<Utc>,
     #[serde(flatten)]
@@ -76,10 +89,44 @@ impl<'a> From<&'a SessionRow> for Session<'a> {
             provider_id: &row.provider_id,
             account_id: &row.account_id,
             session_id: &row.session_id,
+            agent: &row.agent,
+            title: row.title.as_deref(),
             workspace_label: row.workspace.as_deref(),
+            cwd: row.cwd.as_deref(),
             first_activity: row.first,
             last_activity: row.last,
             usage: UsageFields::from(&row.sums.usage),
+            models: models(&row.sums),
+        }
+    }
+}
+
+/// A row of the project report: a working directory as recorded, or, for
+/// sessions that recorded none, a workspace label, or neither.
+#[derive(Debug, Serialize)]
+pub struct Project<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_label: Option<&'a str>,
+    pub sessions: u64,
+    #[serde(flatten)]
+    pub usage: UsageFields,
+    pub first_activity: DateTime<Utc>,
+    pub last_activity: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<Model<'a>>,
+}
+
+impl<'a> From<&'a ProjectRow> for Project<'a> {
+    fn from(row: &'a ProjectRow) -> Self {
+        Project {
+            cwd: row.cwd.as_deref(),
+            workspace_label: row.workspace.as_deref(),
+            sessions: row.sums.sessions,
+            usage: UsageFields::from(&row.sums.usage),
+            first_activity: row.first,
+            last_activity: row.last,
             models: models(&row.sums),
         }
     }
@@ -229,7 +276,10 @@ mod tests {
             provider_id: "pi".to_owned(),
             account_id: "work".to_owned(),
             session_id: "s1".to_owned(),
+            agent: "omp".to_owned(),
+            title: None,
             workspace: Some("webapp".to_owned()),
+            cwd: Some("/home/a/webapp".to_owned()),
             first: at,
             last: at,
             sums: Sums {
@@ -247,6 +297,9 @@ mod tests {
         let value = serde_json::to_value(Session::from(&row)).unwrap();
         assert_eq!(value.get("sessions"), None);
         assert_eq!(value["workspace_label"], "webapp");
+        assert_eq!(value["agent"], "omp");
+        assert_eq!(value["cwd"], "/home/a/webapp");
+        assert_eq!(value.get("title"), None);
         assert_eq!(value["first_activity"], "2026-11-20T08:00:05Z");
         assert_eq!(value["cost_usd"], 0.5);
         assert_eq!(value["unpriced_requests"], 1);
@@ -258,6 +311,51 @@ mod tests {
                 "cache_read_tokens": 2, "cache_write_tokens": 1, "total_tokens": 18,
                 "cost_usd": 0.0, "unpriced_requests": 1,
             }])
+        );
+    }
+}
+
+#[cfg(test)]
+mod project_tests {
+    use chrono::DateTime;
+    use openusage_core::report::{ProjectRow, Sums};
+    use openusage_core::usage::Usage;
+
+    use super::Project;
+
+    #[test]
+    fn a_project_row_names_its_directory_then_sums_then_activity() {
+        let at = |s| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let row = ProjectRow {
+            cwd: Some("/home/a/api".to_owned()),
+            workspace: Some("api".to_owned()),
+            first: at("2026-11-18T10:00:00Z"),
+            last: at("2026-11-19T11:00:00Z"),
+            sums: Sums {
+                sessions: 2,
+                usage: Usage::default(),
+                models: Vec::new(),
+            },
+        };
+        let text = serde_json::to_string(&Project::from(&row)).unwrap();
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"cwd":"/home/a/api","workspace_label":"api","sessions":2,"requests":0,"#,
+                r#""input_tokens":0,"output_tokens":0,"cache_read_tokens":0,"#,
+                r#""cache_write_tokens":0,"total_tokens":0,"#,
+                r#""first_activity":"2026-11-18T10:00:00Z","last_activity":"2026-11-19T11:00:00Z"}"#
+            )
+        );
+        let none = ProjectRow {
+            cwd: None,
+            workspace: None,
+            ..row
+        };
+        let value = serde_json::to_value(Project::from(&none)).unwrap();
+        assert_eq!(
+            (value.get("cwd"), value.get("workspace_label")),
+            (None, None)
         );
     }
 }

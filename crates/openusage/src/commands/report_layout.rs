@@ -3,7 +3,8 @@
 //! session ids are shortened to a unique prefix; then columns are dropped,
 //! least important first, in the order of [`drop_step`]. Below
 //! [`COMPACT_BELOW`] columns, and anywhere with `--compact`, a table starts
-//! from the compact layout: ids shortened, the two cache columns dropped.
+//! from the compact layout: ids shortened, the provider, title and two
+//! cache columns dropped.
 //! Text cells are cut (`…`) only when every column that may go is gone.
 
 use std::collections::HashMap;
@@ -21,12 +22,12 @@ const MIN_ID: usize = 8;
 /// The narrowest a text column is cut to when nothing else can go.
 const MIN_TEXT: usize = 8;
 
-/// The stage of the compact layout: ids shortened (stage 1), steps 1 and
-/// 2 dropped (stages 2 and 3).
-const COMPACT_STAGE: usize = 3;
+/// The stage of the compact layout: ids shortened (stage 1), steps 1 to 4
+/// dropped (stages 2 to 5).
+const COMPACT_STAGE: usize = 5;
 
 /// The last drop step.
-const LAST_STEP: usize = 7;
+const LAST_STEP: usize = 9;
 
 /// How a report's table is laid out.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,17 +40,22 @@ pub struct Layout {
 }
 
 /// When a column is dropped (step 1 first); `None` for columns that stay:
-/// the period or last activity, the session id, the total and the cost.
-/// INPUT and OUTPUT go together: TOTAL still counts them.
+/// the first column (the period, last activity or project), the session
+/// id, the total and the cost. The provider goes first (the agent says it
+/// but for Pi's two), the title next (long, and the id names the session).
+/// INPUT and OUTPUT go together: TOTAL still counts them; so do a
+/// project's FIRST and LAST ACTIVITY.
 fn drop_step(head: &str) -> Option<usize> {
     match head {
-        "CACHE WRITE" => Some(1),
-        "CACHE READ" => Some(2),
-        "INPUT" | "OUTPUT" => Some(3),
-        "FIRST ACTIVITY" => Some(4),
-        "TURNS" | "SESSIONS" => Some(5),
-        "AGENT" => Some(6),
-        "WORKSPACE" => Some(7),
+        "PROVIDER" => Some(1),
+        "TITLE" => Some(2),
+        "CACHE WRITE" => Some(3),
+        "CACHE READ" => Some(4),
+        "INPUT" | "OUTPUT" => Some(5),
+        "FIRST ACTIVITY" | "LAST ACTIVITY" => Some(6),
+        "TURNS" | "SESSIONS" => Some(7),
+        "AGENT" => Some(8),
+        "WORKSPACE" => Some(9),
         _ => None,
     }
 }
@@ -98,8 +104,9 @@ fn at_stage(rows: &[Vec<String>], right: &[usize], stage: usize) -> (Vec<Vec<Str
     let Some(head) = rows.first() else {
         return (Vec::new(), Vec::new());
     };
+    // The first column names the row: it always stays.
     let kept: Vec<usize> = (0..head.len())
-        .filter(|&c| drop_step(&head[c]).is_none_or(|step| step >= stage))
+        .filter(|&c| c == 0 || drop_step(&head[c]).is_none_or(|step| step >= stage))
         .collect();
     let ids = head
         .iter()
@@ -221,12 +228,22 @@ mod tests {
             strings(&["DAY", "INPUT", "CACHE READ", "CACHE WRITE", "TOTAL"]),
             strings(&["d", "1", "2", "3", "6"]),
         ];
-        let (rows2, right) = at_stage(&rows, &[1, 2, 3, 4], 2);
+        let (rows2, right) = at_stage(&rows, &[1, 2, 3, 4], 4);
         assert_eq!(rows2[0], strings(&["DAY", "INPUT", "CACHE READ", "TOTAL"]));
         assert_eq!(right, [1, 2, 3]);
-        let (rows4, right) = at_stage(&rows, &[1, 2, 3, 4], 4);
+        let (rows4, right) = at_stage(&rows, &[1, 2, 3, 4], 6);
         assert_eq!(rows4, [strings(&["DAY", "TOTAL"]), strings(&["d", "6"])]);
         assert_eq!(right, [1]);
+        // A project's activity goes, but not the last activity that
+        // names a session's row.
+        let projects = vec![strings(&["PROJECT", "LAST ACTIVITY", "TOTAL"])];
+        assert_eq!(
+            at_stage(&projects, &[2], 7).0[0],
+            strings(&["PROJECT", "TOTAL"])
+        );
+        let sessions = vec![strings(&["LAST ACTIVITY", "TITLE", "PROVIDER", "TOTAL"])];
+        let (kept, _) = at_stage(&sessions, &[3], 3);
+        assert_eq!(kept[0], strings(&["LAST ACTIVITY", "TOTAL"]));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Every report, on the demo and the Pi fixture, fits every width from 40
+//! Every report (projects too), on the demo and the Pi fixture, fits every width from 40
 //! to 160 columns, with and without `--breakdown`: each line's display
 //! width is at most the width asked for. The data is collected once per
 //! fixture; each width is one rendering of it.
@@ -42,7 +42,7 @@ fn every_line_fits(home: &Path, global: &[&str]) {
     let ctx = context(providers::registry(), &base, &env, &later).unwrap();
     let collected = collect_once(&ctx, ctx.accounts().unwrap());
     assert!(!collected.is_empty());
-    for kind in ["daily", "weekly", "monthly", "session"] {
+    for kind in ["daily", "weekly", "monthly", "session", "project"] {
         for breakdown in [&[][..], &["--breakdown"][..]] {
             let piped = cli(global, &[&[kind][..], breakdown].concat());
             let full = report::render(&ctx, report_args(&piped), &collected, None)
