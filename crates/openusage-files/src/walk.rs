@@ -629,7 +629,6 @@ mod tests {
         assert_eq!(found.files_aliased, 2);
     }
 
-
     #[test]
     fn a_file_reached_from_two_roots_belongs_to_the_earlier_root_whichever_name_is_kept() {
         let tmp = tempfile::tempdir().unwrap();
