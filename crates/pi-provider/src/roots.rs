@@ -67,7 +67,7 @@ const MAX_SETTINGS_BYTES: u64 = openusage_core::settings::MAX_SETTINGS_BYTES;
 /// absolute, `~` or starts with `~/` (Pi expands those two alone); a
 /// relative path is Pi's cwd's, different for every project, so it is not.
 /// The file is Pi's, not ours: when it is missing, unreadable, not a
-/// regular file, over [`MAX_SETTINGS_BYTES`], not JSON or holds no string
+/// regular file, over 1 MiB, not JSON or holds no string
 /// there, the setting is simply not followed. Never written; a project's
 /// `.pi/settings.json` is never read.
 pub fn session_dir_setting(env: &Env, agent_dir: &Path) -> Option<PathBuf> {
