@@ -217,6 +217,35 @@ fn detect_finds_pi_through_a_binary_on_path_alone() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn detect_lists_an_omp_binary_as_a_tool_of_pi_and_registers_the_account() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::write(bin.join("omp"), "#!/bin/sh\nexit 0\n").unwrap();
+    fs::set_permissions(bin.join("omp"), fs::Permissions::from_mode(0o755)).unwrap();
+    let (code, out, err) = run(openusage(home.path())
+        .env("PATH", &bin)
+        .args(["detect", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let omp = bin.join("omp").display().to_string();
+    assert_eq!(
+        doc["tools"],
+        serde_json::json!([{"name": "omp", "provider": "pi", "path": omp}])
+    );
+    assert_eq!(doc["accounts"][0]["id"], "pi");
+    let (_, table, _) = run(openusage(home.path()).env("PATH", &bin).arg("detect"));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("omp ") && l.contains(" pi ") && l.ends_with(&omp)),
+        "{table}"
+    );
+}
+
 #[test]
 fn detect_on_an_empty_home_finds_nothing() {
     let home = tempfile::tempdir().unwrap();

@@ -83,6 +83,19 @@ pub trait FileAgent: Send + Sync + fmt::Debug + 'static {
     /// Counts the usage of every file read, copies once, into `counted`
     /// (which places days and prices records) and returns it.
     fn count(&self, scans: &[Arc<Self::Scan>], counted: Counted) -> Counted;
+
+    /// [`FileAgent::count`], told for each reading the tag of the root its
+    /// file was first found under ([`Root::tag`]): for an agent whose roots
+    /// say who wrote their files. By default the tags are not looked at.
+    fn count_tagged(
+        &self,
+        scans: &[Arc<Self::Scan>],
+        tags: &[Option<&'static str>],
+        counted: Counted,
+    ) -> Counted {
+        let _ = tags;
+        self.count(scans, counted)
+    }
 }
 
 /// The account option listing directories read besides the others.
@@ -188,7 +201,12 @@ impl<A: FileAgent> AccountReader for FileAccount<A> {
                 self.agent.start(path)
             });
         let start = Counted::priced(now, ctx.zone, ctx.pricing.clone());
-        let counted = self.agent.count(&reading.scans, start);
+        let tags: Vec<Option<&'static str>> = reading
+            .scan_roots
+            .iter()
+            .map(|&i| roots.get(i).and_then(|r| r.tag))
+            .collect();
+        let counted = self.agent.count_tagged(&reading.scans, &tags, start);
         reading.diagnostics.turns_zero = counted.zero;
         reading.diagnostics.turns_counted = counted.counted;
         reading.diagnostics.turns_duplicate = counted.duplicate;

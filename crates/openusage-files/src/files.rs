@@ -65,6 +65,9 @@ pub struct Diagnostics {
 pub struct Reading<S> {
     /// One reading per file read, in canonical path order.
     pub scans: Vec<Arc<S>>,
+    /// For each of `scans`, the index (in the roots walked) of the first
+    /// root its file was found under.
+    pub scan_roots: Vec<usize>,
     pub diagnostics: Diagnostics,
     found: Found,
     problems: Vec<Problem>,
@@ -112,7 +115,9 @@ fn read_found<S: Scanned + Incremental + Send + Sync>(
         })
         .collect();
     let mut scans = Vec::with_capacity(found.files.len());
-    for (path, scan) in found.files.iter().zip(scanned) {
+    let mut scan_roots = Vec::with_capacity(found.files.len());
+    let places = found.files.iter().zip(&found.file_roots);
+    for ((path, &root), scan) in places.zip(scanned) {
         match scan {
             Ok(Outcome { scan, stopped }) => {
                 match stopped {
@@ -129,6 +134,7 @@ fn read_found<S: Scanned + Incremental + Send + Sync>(
                 diagnostics.lines_dropped += scan.lines_dropped();
                 diagnostics.lines_oversized += scan.lines_oversized();
                 scans.push(scan);
+                scan_roots.push(root);
             }
             // Not a transcript after all (swapped since the walk): counted,
             // never read.
@@ -145,6 +151,7 @@ fn read_found<S: Scanned + Incremental + Send + Sync>(
     cache.retain(&found.files);
     Reading {
         scans,
+        scan_roots,
         diagnostics,
         found,
         problems,

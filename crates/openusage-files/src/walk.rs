@@ -1,5 +1,6 @@
 //! Finding transcript files under a set of roots.
 
+use std::collections::hash_map::Entry;
 use std::ffi::OsStr;
 use std::fs::{self, Metadata};
 use std::io;
@@ -15,6 +16,11 @@ pub struct Found {
     /// mounts lead to it (see [`find_files`]). Sorted by the bytes of the
     /// path.
     pub files: Vec<PathBuf>,
+    /// For each of `files`, the index (in the roots given) of the first
+    /// root it was found under: the roots are walked in order, so a file
+    /// reachable from two roots belongs to the earlier one, whichever of
+    /// its names is kept.
+    pub file_roots: Vec<usize>,
     /// Roots that exist and were walked (as given, before canonicalisation).
     pub roots_read: Vec<PathBuf>,
     /// Roots that exist but could not be walked, with the reason.
@@ -63,6 +69,9 @@ pub struct Root {
     /// `~/.pi/agent/*.jsonl` are looked for in that directory alone: the
     /// sessions directory below it is a root of its own).
     pub recursive: bool,
+    /// What the provider calls the files first found under it (Pi: `omp`
+    /// for Oh My Pi's roots); `None` for a root the settings name.
+    pub tag: Option<&'static str>,
 }
 
 impl Root {
@@ -71,6 +80,7 @@ impl Root {
         Root {
             path: path.into(),
             recursive: true,
+            tag: None,
         }
     }
 
@@ -79,6 +89,15 @@ impl Root {
         Root {
             path: path.into(),
             recursive: false,
+            tag: None,
+        }
+    }
+
+    /// The same root, its files tagged `tag` (see [`Root::tag`]).
+    pub fn tagged(self, tag: &'static str) -> Self {
+        Root {
+            tag: Some(tag),
+            ..self
         }
     }
 }
@@ -109,7 +128,8 @@ pub fn find_files(roots: &[Root], endings: &[&str]) -> Found {
         suffixes: endings.iter().map(|e| format!(".{e}")).collect(),
         ..Walk::default()
     };
-    for root in roots {
+    for (index, root) in roots.iter().enumerate() {
+        walk.current = index;
         walk.root(root);
     }
     walk.finish()
@@ -149,7 +169,10 @@ struct Walk {
     listed_flat: FxHashSet<Id>,
     /// Whether each device seen is a pseudo filesystem, by its number.
     pseudo: FxHashMap<u64, Option<&'static str>>,
-    files: Vec<(PathBuf, Id)>,
+    /// Each file found: its canonical path, id and the root it was found under.
+    files: Vec<(PathBuf, Id, usize)>,
+    /// The index of the root being walked.
+    current: usize,
     found: Found,
 }
 
@@ -307,7 +330,7 @@ impl Walk {
             return;
         }
         let id = id_of(meta, &canonical);
-        self.files.push((canonical, id));
+        self.files.push((canonical, id, self.current));
     }
 
     /// The name of the pseudo filesystem `path` (whose metadata is `meta`)
@@ -329,27 +352,40 @@ impl Walk {
     }
 
     /// The files, sorted by path bytes, each file (by id) once: under its
-    /// first path in that order.
+    /// first path in that order, with the first root any of its names was
+    /// found under.
     fn finish(mut self) -> Found {
         // Sorted as bytes: cheaper than comparing paths component by
         // component, and the order counting breaks ties in.
-        self.files.sort_unstable_by(|(a, _), (b, _)| {
+        self.files.sort_unstable_by(|(a, ..), (b, ..)| {
             a.as_os_str()
                 .as_encoded_bytes()
                 .cmp(b.as_os_str().as_encoded_bytes())
         });
-        let mut seen: FxHashSet<Id> = FxHashSet::default();
+        // Where each file (by id) sits in `files`.
+        let mut kept: FxHashMap<Id, usize> = FxHashMap::default();
         let mut files: Vec<PathBuf> = Vec::with_capacity(self.files.len());
-        for (path, id) in self.files {
-            if seen.insert(id) {
-                files.push(path);
-            } else if files.last() != Some(&path) {
-                // The same path twice (a directory listed for a flat root
-                // and again for a recursive one) is no alias.
-                self.found.files_aliased += 1;
+        let mut file_roots: Vec<usize> = Vec::with_capacity(self.files.len());
+        for (path, id, root) in self.files {
+            match kept.entry(id) {
+                Entry::Vacant(slot) => {
+                    slot.insert(files.len());
+                    files.push(path);
+                    file_roots.push(root);
+                }
+                Entry::Occupied(slot) => {
+                    let earliest = &mut file_roots[*slot.get()];
+                    *earliest = (*earliest).min(root);
+                    // The same path twice (a directory listed for a flat
+                    // root and again for a recursive one) is no alias.
+                    if files.last() != Some(&path) {
+                        self.found.files_aliased += 1;
+                    }
+                }
             }
         }
         self.found.files = files;
+        self.found.file_roots = file_roots;
         self.found
     }
 }
@@ -593,6 +629,40 @@ mod tests {
         assert_eq!(found.files_aliased, 2);
     }
 
+    #[test]
+    fn a_file_reached_from_two_roots_belongs_to_the_earlier_root_whichever_name_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Root 0 (`z`) holds a hard link to a file of root 1 (`a`), whose
+        // name sorts first; root 1 also holds a link into root 0's `own`
+        // directory, already walked under root 0.
+        let (first, second) = (tmp.path().join("z"), tmp.path().join("a"));
+        touch(&second.join("both.jsonl"));
+        touch(&second.join("only.jsonl"));
+        touch(&first.join("own/mine.jsonl"));
+        fs::hard_link(second.join("both.jsonl"), first.join("both.jsonl")).unwrap();
+        symlink(first.join("own"), second.join("link")).unwrap();
+        let roots = [Root::tree(&first), Root::tree(&second).tagged("b")];
+        let found = find_files(&roots, &["jsonl"]);
+        let (z, a) = (
+            fs::canonicalize(&first).unwrap(),
+            fs::canonicalize(&second).unwrap(),
+        );
+        let by_file: Vec<(PathBuf, usize)> = found
+            .files
+            .iter()
+            .cloned()
+            .zip(found.file_roots.iter().copied())
+            .collect();
+        assert_eq!(
+            by_file,
+            [
+                (a.join("both.jsonl"), 0),
+                (a.join("only.jsonl"), 1),
+                (z.join("own/mine.jsonl"), 0),
+            ]
+        );
+        assert_eq!(found.files_aliased, 1);
+    }
     #[test]
     fn missing_roots_are_passed_over_and_bad_roots_reported() {
         let tmp = tempfile::tempdir().unwrap();

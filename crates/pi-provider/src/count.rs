@@ -11,20 +11,36 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
-use openusage_core::usage::Record;
+use openusage_core::usage::{Origin, Record};
 use openusage_files::counting_order;
 use rustc_hash::FxHashSet;
 
 use crate::file::FileScan;
+use crate::roots;
 use crate::turn::Key;
 
-/// Counts the turns of `scans` (files without a header are ignored).
-pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Counted) -> Counted {
-    let mut scans: Vec<&FileScan> = scans.into_iter().filter(|s| !s.skipped()).collect();
-    scans.sort_by(|a, b| file_order(a, b));
+/// Counts the turns of `scans`, none found under a tagged root (files
+/// without a header are ignored).
+pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, counted: Counted) -> Counted {
+    count_tagged(scans.into_iter().map(|s| (s, None)), counted)
+}
+
+/// Counts the turns of `scans`, each with the tag of the root its file was
+/// first found under ([`roots::OMP`] for Oh My Pi's), which with the file's
+/// title record says which agent wrote it ([`agent`]).
+pub fn count_tagged<'a>(
+    scans: impl IntoIterator<Item = (&'a FileScan, Option<&'a str>)>,
+    mut counted: Counted,
+) -> Counted {
+    let mut scans: Vec<(&FileScan, &str)> = scans
+        .into_iter()
+        .filter(|(s, _)| !s.skipped())
+        .map(|(s, tag)| (s, agent(s, tag)))
+        .collect();
+    scans.sort_by(|(a, _), (b, _)| file_order(a, b));
     let mut seen: FxHashSet<Key> = FxHashSet::default();
-    counted.zero = scans.iter().map(|s| s.turns_zero).sum();
-    for scan in scans {
+    counted.zero = scans.iter().map(|(s, _)| s.turns_zero).sum();
+    for (scan, agent) in scans {
         for t in &scan.turns {
             if let Some(key) = t.key {
                 if !seen.insert(key) {
@@ -46,12 +62,26 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
                 tokens: t.tokens,
                 cache_write_1h: 0,
                 cost_usd: t.cost_usd,
-                origin: Default::default(),
+                origin: Origin {
+                    agent: Some(agent),
+                    title: scan.title(t.session as usize),
+                    cwd: session.cwd.as_deref(),
+                },
             });
             counted.counted += 1;
         }
     }
     counted
+}
+
+/// The agent that wrote a file: Oh My Pi when the file was first found
+/// under one of its roots or opens with its title record, else Pi.
+pub fn agent(scan: &FileScan, tag: Option<&str>) -> &'static str {
+    if tag == Some(roots::OMP) || scan.titled {
+        roots::OMP
+    } else {
+        roots::PI
+    }
 }
 
 /// First header timestamp, then canonical path (see [`counting_order`]).
@@ -288,6 +318,114 @@ mod tests {
             ],
         );
         assert_eq!(count(&[a], Counted::new(now(), Zone::Utc)).counted, 2);
+    }
+
+    /// A session's id, agent, title and cwd.
+    type Origins = (String, Option<String>, Option<String>, Option<String>);
+
+    /// The [`Origins`] of each session that counted.
+    fn sessions(counted: Counted) -> Vec<Origins> {
+        let mut snap = Snapshot::new("pi", "pi", now(), Status::Ok, "");
+        let ledger = counted.aggregator.fill(&mut snap);
+        ledger
+            .sessions
+            .into_iter()
+            .map(|s| (s.id, s.agent, s.title, s.cwd))
+            .collect()
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_owned())
+    }
+
+    #[test]
+    fn a_fork_copied_across_agents_counts_once_for_the_earlier_file_s_agent() {
+        // A Pi session, forked into Oh My Pi's tree (the fork opens with a
+        // title record, as Oh My Pi's files do).
+        let parent = file(
+            "/s/pi.jsonl",
+            &[
+                header("parent", "2026-11-19T09:00:00Z"),
+                turn("a1", Some(1), 100),
+            ],
+        );
+        let mut fork_lines = vec![r#"{"type":"title","v":1,"title":"Forked"}"#.to_owned()];
+        fork_lines.extend([
+            header("fork", "2026-11-19T11:00:00Z"),
+            turn("a1", Some(1), 100),
+            turn("b1", Some(3), 50),
+        ]);
+        let fork = file("/s/omp.jsonl", &fork_lines);
+        assert_eq!(agent(&fork, None), "omp");
+        let counted = count_tagged(
+            [(&fork, Some(roots::OMP)), (&parent, None)],
+            Counted::new(now(), Zone::Utc),
+        );
+        assert_eq!((counted.counted, counted.duplicate), (2, 1));
+        let mut snap = Snapshot::new("pi", "pi", now(), Status::Ok, "");
+        counted.aggregator.fill(&mut snap);
+        let mut rows: Vec<_> = snap
+            .model_usage
+            .iter()
+            .map(|m| (m.dimensions["agent"].as_str(), m.input_tokens))
+            .collect();
+        rows.sort();
+        assert_eq!(rows, [("omp", 50), ("pi", 100)]);
+        // And back: an Oh My Pi parent's copy in a later Pi file is Oh My Pi's.
+        let omp_parent = file(
+            "/s/b.jsonl",
+            &[
+                header("op", "2026-11-19T08:00:00Z"),
+                turn("a1", Some(1), 100),
+            ],
+        );
+        let pi_fork = file(
+            "/s/a.jsonl",
+            &[
+                header("pf", "2026-11-19T12:00:00Z"),
+                turn("a1", Some(1), 100),
+            ],
+        );
+        let counted = count_tagged(
+            [(&pi_fork, None), (&omp_parent, Some(roots::OMP))],
+            Counted::new(now(), Zone::Utc),
+        );
+        assert_eq!(
+            sessions(counted),
+            [("op".to_owned(), some("omp"), None, some("/home/a/op"))]
+        );
+    }
+
+    #[test]
+    fn records_carry_their_file_s_agent_and_their_session_s_title_and_cwd() {
+        let lines = [
+            header("first", "2026-11-19T09:00:00Z"),
+            turn("a1", Some(1), 100),
+            r#"{"type":"session_info","id":"i1","timestamp":"2026-11-19T10:00:00Z","name":"Named later"}"#.to_owned(),
+            header("second", "2026-11-19T09:30:00Z"),
+            turn("a2", Some(2), 100),
+        ];
+        let counted = count(
+            &[file("/s/a.jsonl", &lines)],
+            Counted::new(now(), Zone::Utc),
+        );
+        assert_eq!(
+            sessions(counted),
+            [
+                (
+                    "first".to_owned(),
+                    some("pi"),
+                    some("Named later"),
+                    some("/home/a/first")
+                ),
+                (
+                    "second".to_owned(),
+                    some("pi"),
+                    None,
+                    some("/home/a/second")
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -16,8 +16,9 @@ use crate::turn::{self, Kind, Source, Turn};
 pub enum Entry {
     /// Not a JSON object (bad JSON, half-written, nested too deep, `42`).
     Undecodable,
-    /// Oh My Pi's title slot, written before the header.
-    Title,
+    /// Oh My Pi's title slot, written before the header, with its title
+    /// (trimmed; `None` when empty or not a string).
+    Title(Option<String>),
     /// `{"type":"session","id":<string>}`: starts a session.
     Header(Header),
     /// A usage record that names its model (an assistant turn always does:
@@ -29,6 +30,12 @@ pub enum Entry {
     Unattributed(Turn),
     /// `model_change`: the session's model from here on.
     ModelChange(Model),
+    /// Oh My Pi's `title_change`: the session's title from here on (`None`
+    /// when its `title` is empty or not a string).
+    TitleChange(Option<String>),
+    /// Pi's `session_info`: its `name` is the session's name from here on,
+    /// `None` (empty, missing) clearing it.
+    SessionInfo(Option<String>),
     /// Any other record.
     Other,
 }
@@ -41,6 +48,12 @@ pub struct Header {
     pub started: Option<DateTime<Utc>>,
     /// The final segment of `cwd`, when there is one.
     pub workspace: Option<String>,
+    /// `cwd` exactly as recorded; `None` when empty or not a string.
+    #[serde(default)]
+    pub cwd: Option<String>,
+    /// Oh My Pi's `title` in the header (trimmed, non-empty).
+    #[serde(default)]
+    pub title: Option<String>,
     /// The model the header names (Pi's first format: `provider`,
     /// `modelId`), the session's model until a `model_change`.
     #[serde(default)]
@@ -55,11 +68,13 @@ pub struct Model {
 }
 
 /// Every line that matters holds one of these as a string: the types of
-/// headers, title slots, model changes and entries with usage, and the
-/// roles of messages with usage.
-const WORDS: [&[u8]; 9] = [
+/// headers, title slots, title changes, session names, model changes and
+/// entries with usage, and the roles of messages with usage.
+const WORDS: [&[u8]; 11] = [
     b"session",
     b"title",
+    b"title_change",
+    b"session_info",
     b"assistant",
     b"toolResult",
     b"compaction",
@@ -76,7 +91,7 @@ pub fn words() -> &'static [&'static [u8]] {
 }
 
 /// Where the values a line is read from sit in it.
-const PATHS: [&[&[u8]]; 15] = [
+const PATHS: [&[&[u8]]; 17] = [
     &[b"type"],
     &[b"id"],
     &[b"timestamp"],
@@ -92,6 +107,8 @@ const PATHS: [&[&[u8]]; 15] = [
     &[b"modelId"],
     &[b"kind"],
     &[b"message", b"responseModel"],
+    &[b"title"],
+    &[b"name"],
 ];
 
 /// The raw values of one line that decide what it is.
@@ -108,6 +125,10 @@ struct Fields<'a> {
     model_id: Option<&'a RawValue>,
     /// A `usage` entry's own name for the operation (`cache_warm`).
     kind: Option<&'a RawValue>,
+    /// The `title` of a title slot, `title_change` or header.
+    title: Option<&'a RawValue>,
+    /// The `name` of a `session_info`.
+    name: Option<&'a RawValue>,
     message: MessageFields<'a>,
 }
 
@@ -159,6 +180,8 @@ pub fn decode(line: &[u8]) -> Entry {
                 provider: raw(11),
                 model_id: raw(12),
                 kind: raw(13),
+                title: raw(15),
+                name: raw(16),
             })
         }
         Capture::Unsure => decode_slowly(line),
@@ -180,6 +203,8 @@ fn decode_slowly(line: &[u8]) -> Entry {
         "provider",
         "modelId",
         "kind",
+        "title",
+        "name",
     ];
     let Some(
         [
@@ -193,6 +218,8 @@ fn decode_slowly(line: &[u8]) -> Entry {
             provider,
             model_id,
             kind,
+            title,
+            name,
         ],
     ) = json::fields(&text, &names)
     else {
@@ -219,6 +246,8 @@ fn decode_slowly(line: &[u8]) -> Entry {
         provider,
         model_id,
         kind,
+        title,
+        name,
         message: MessageFields {
             role,
             usage: m_usage,
@@ -234,7 +263,7 @@ fn entry(f: &Fields<'_>) -> Entry {
     let ty = f.ty.and_then(json::string);
     let of_entry = |kind| usage_of_entry(f, kind).unwrap_or(Entry::Other);
     match ty.as_deref() {
-        Some("title") => Entry::Title,
+        Some("title") => Entry::Title(json::trimmed(f.title)),
         Some("session") => header(f).map_or(Entry::Other, Entry::Header),
         Some("message") => usage_of_message(f).unwrap_or(Entry::Other),
         Some("compaction") => of_entry(Kind::Compaction),
@@ -244,19 +273,21 @@ fn entry(f: &Fields<'_>) -> Entry {
         // later `kind`: Pi's docs say to treat unknown kinds as usage).
         Some("usage") => of_entry(Kind::Usage),
         Some("model_change") => model(f).map_or(Entry::Other, Entry::ModelChange),
+        Some("title_change") => Entry::TitleChange(json::trimmed(f.title)),
+        Some("session_info") => Entry::SessionInfo(json::trimmed(f.name)),
         _ => Entry::Other,
     }
 }
 
 fn header(f: &Fields<'_>) -> Option<Header> {
     let id = f.id.and_then(json::string)?;
+    let cwd = f.cwd.and_then(json::string).filter(|c| !c.is_empty());
     Some(Header {
         id: id.into_owned(),
         started: f.timestamp.and_then(json::rfc3339),
-        workspace: f
-            .cwd
-            .and_then(json::string)
-            .and_then(|c| openusage_core::workspace_label(&c)),
+        workspace: cwd.as_deref().and_then(openusage_core::workspace_label),
+        cwd: cwd.map(|c| c.into_owned()),
+        title: json::trimmed(f.title),
         model: model(f),
     })
 }
@@ -595,7 +626,7 @@ mod tests {
         assert_eq!(decode(br#"{"type":"session","id":5}"#), Entry::Other);
         assert_eq!(
             decode(br#"{"type":"title","v":1,"title":"x"}"#),
-            Entry::Title
+            Entry::Title(Some("x".to_owned()))
         );
         let Entry::Header(h) = decode(br#"{"type":"session","id":"x","timestamp":"soon"}"#) else {
             panic!()

@@ -27,6 +27,13 @@ pub struct FileScan {
     pub first_header: Option<Header>,
     /// Sessions in file order; turns point into this list.
     pub sessions: Vec<Header>,
+    /// What each session's later records named it, beside its header.
+    pub named: Vec<Named>,
+    /// The file opens with Oh My Pi's title record (its title slot): Oh
+    /// My Pi wrote it.
+    pub titled: bool,
+    /// The title slot's title (trimmed, non-empty): the first session's.
+    pub slot_title: Option<String>,
     /// Non-zero turns in line order, with their session.
     pub turns: Vec<FileTurn>,
     /// The names turns are attributed to, each combination held once;
@@ -44,6 +51,15 @@ pub struct FileScan {
     /// Where each of `names` sits: rebuilt after a reading is loaded.
     #[serde(skip)]
     index: NameIndex,
+}
+
+/// A session's names from records after its header, the latest of each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Named {
+    /// Oh My Pi's last `title_change` with a title.
+    pub changed: Option<String>,
+    /// Pi's last `session_info` name (an empty or missing one clears it).
+    pub name: Option<String>,
 }
 
 /// The model, upstream provider, subkind and answering model of a turn.
@@ -96,6 +112,9 @@ impl FileScan {
             mtime: DateTime::UNIX_EPOCH,
             first_header: None,
             sessions: Vec::new(),
+            named: Vec::new(),
+            titled: false,
+            slot_title: None,
             turns: Vec::new(),
             names: Vec::new(),
             lines_dropped: 0,
@@ -115,6 +134,17 @@ impl FileScan {
     /// When a turn happened: its own timestamp, else the file's mtime.
     pub fn when(&self, turn: &FileTurn) -> DateTime<Utc> {
         turn.at.unwrap_or(self.mtime)
+    }
+
+    /// The title of session `session`: Oh My Pi's title slot (the first
+    /// session's), else its last `title_change`, else its header's
+    /// `title`; else Pi's last `session_info` name. Never anything else.
+    pub fn title(&self, session: usize) -> Option<&str> {
+        let named = self.named.get(session);
+        let slot = self.slot_title.as_deref().filter(|_| session == 0);
+        slot.or_else(|| named?.changed.as_deref())
+            .or_else(|| self.sessions.get(session)?.title.as_deref())
+            .or_else(|| named?.name.as_deref())
     }
 
     /// The names `turn` is attributed to.
@@ -196,10 +226,26 @@ impl Incremental for FileScan {
                 self.first_header.get_or_insert_with(|| header.clone());
                 self.current = header.model.clone();
                 self.sessions.push(header);
+                self.named.push(Named::default());
             }
-            Entry::Title if self.sessions.is_empty() => {}
+            Entry::Title(title) if self.sessions.is_empty() => {
+                if !self.titled {
+                    self.titled = true;
+                    self.slot_title = title;
+                }
+            }
             _ if self.sessions.is_empty() => self.stopped = true,
             Entry::ModelChange(model) => self.current = Some(model),
+            Entry::TitleChange(Some(title)) => {
+                if let Some(named) = self.named.last_mut() {
+                    named.changed = Some(title);
+                }
+            }
+            Entry::SessionInfo(name) => {
+                if let Some(named) = self.named.last_mut() {
+                    named.name = name;
+                }
+            }
             Entry::Turn(turn) => self.push(turn),
             Entry::Unattributed(mut turn) => {
                 let current = self.current.as_ref();
@@ -207,7 +253,7 @@ impl Incremental for FileScan {
                 turn.provider = current.and_then(|m| m.provider.clone());
                 self.push(turn);
             }
-            Entry::Title | Entry::Other => {}
+            Entry::Title(_) | Entry::TitleChange(None) | Entry::Other => {}
         }
     }
 
@@ -237,7 +283,8 @@ impl Incremental for FileScan {
 
     /// What reading lines keeps true: every turn's session is one of the
     /// file's, in file order, and its names one of the file's; no turn is
-    /// zero; a cost is finite and not negative; the first header is the
+    /// zero; a cost is finite and not negative; each session has its names;
+    /// the first header is the
     /// first session's; a file that stopped at its first record has no
     /// session.
     fn consistent(&self) -> bool {
@@ -252,6 +299,7 @@ impl Incremental for FileScan {
             fits
         });
         turns
+            && self.named.len() == self.sessions.len()
             && self.first_header.as_ref() == self.sessions.first()
             && (!self.stopped || self.sessions.is_empty())
     }
@@ -547,6 +595,131 @@ mod tests {
 }
 
 #[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    fn scan(lines: &[&str]) -> FileScan {
+        scan_reader(
+            Path::new("/s/f.jsonl"),
+            lines.join("\n").as_bytes(),
+            DateTime::UNIX_EPOCH,
+        )
+        .unwrap()
+    }
+
+    const SLOT: &str = r#"{"type":"title","v":1,"title":"  Fix login  ","updatedAt":"2026-03-10T08:00:00.000Z","pad":"   "}"#;
+    const EMPTY_SLOT: &str =
+        r#"{"type":"title","v":1,"title":"","updatedAt":"2026-03-10T08:00:00.000Z","pad":"   "}"#;
+    const HEADER: &str =
+        r#"{"type":"session","id":"s1","timestamp":"2026-03-10T08:00:00.000Z","cwd":"/a/api"}"#;
+    const TITLED_HEADER: &str = r#"{"type":"session","id":"s1","title":"From header","timestamp":"2026-03-10T08:00:00.000Z","cwd":"/a/api"}"#;
+
+    fn change(title: &str) -> String {
+        format!(
+            r#"{{"type":"title_change","id":"t","timestamp":"2026-03-10T08:01:00.000Z","title":{title},"source":"user"}}"#
+        )
+    }
+
+    fn info(name: &str) -> String {
+        format!(
+            r#"{{"type":"session_info","id":"i","timestamp":"2026-03-10T08:01:00.000Z"{name}}}"#
+        )
+    }
+
+    fn titles(scan: &FileScan) -> Vec<Option<&str>> {
+        (0..scan.sessions.len()).map(|i| scan.title(i)).collect()
+    }
+
+    #[test]
+    fn oh_my_pi_s_title_slot_comes_first_then_the_last_title_change_then_the_header() {
+        let (a, b) = (change(r#""First""#), change(r#"" Second ""#));
+        let slotted = scan(&[SLOT, TITLED_HEADER, &a, &b]);
+        assert!(slotted.titled);
+        assert_eq!(titles(&slotted), [Some("Fix login")]);
+        // An empty slot: the latest title change, trimmed.
+        assert_eq!(
+            titles(&scan(&[EMPTY_SLOT, TITLED_HEADER, &a, &b])),
+            [Some("Second")]
+        );
+        // No change with a title: the header's.
+        let bad = change("42");
+        let blank = change(r#""  ""#);
+        assert_eq!(
+            titles(&scan(&[EMPTY_SLOT, TITLED_HEADER, &bad, &blank])),
+            [Some("From header")]
+        );
+        // A change with no title does not clear an earlier one.
+        assert_eq!(titles(&scan(&[TITLED_HEADER, &a, &bad])), [Some("First")]);
+        let untitled = scan(&[EMPTY_SLOT, HEADER]);
+        assert!(untitled.titled, "an empty slot is still Oh My Pi's record");
+        assert_eq!(titles(&untitled), [None]);
+    }
+
+    #[test]
+    fn pi_s_last_session_info_name_is_the_title_and_an_empty_or_missing_one_clears_it() {
+        let named = info(r#","name":" Refactor auth ""#);
+        let renamed = info(r#","name":"Auth, take two""#);
+        let cleared = info(r#","name":"""#);
+        let missing = info("");
+        let not_text = info(r#","name":7"#);
+        assert_eq!(titles(&scan(&[HEADER, &named])), [Some("Refactor auth")]);
+        assert_eq!(
+            titles(&scan(&[HEADER, &named, &renamed])),
+            [Some("Auth, take two")]
+        );
+        for clear in [&cleared, &missing, &not_text] {
+            assert_eq!(titles(&scan(&[HEADER, &named, clear])), [None], "{clear}");
+            assert_eq!(
+                titles(&scan(&[HEADER, &named, clear, &renamed])),
+                [Some("Auth, take two")]
+            );
+        }
+        let plain = scan(&[HEADER]);
+        assert!(!plain.titled);
+        assert_eq!(titles(&plain), [None]);
+    }
+
+    #[test]
+    fn each_header_segment_has_its_own_title_and_cwd_and_the_slot_is_the_first_s() {
+        let second = r#"{"type":"session","id":"s2","timestamp":"2026-03-10T09:00:00.000Z","cwd":"/b/api/"}"#;
+        let third = r#"{"type":"session","id":"s3","cwd":""}"#;
+        let fourth = r#"{"type":"session","id":"s4","cwd":7}"#;
+        let (one, two) = (info(r#","name":"One""#), info(r#","name":"Two""#));
+        let file = scan(&[SLOT, HEADER, &one, second, &two, third, fourth]);
+        assert_eq!(titles(&file), [Some("Fix login"), Some("Two"), None, None]);
+        let plain = scan(&[HEADER, &one, second, &two, third]);
+        assert_eq!(titles(&plain), [Some("One"), Some("Two"), None]);
+        // The cwd as recorded (a trailing separator kept), none when empty
+        // or not a string; the workspace stays its last segment.
+        let cwds: Vec<_> = file.sessions.iter().map(|h| h.cwd.as_deref()).collect();
+        assert_eq!(cwds, [Some("/a/api"), Some("/b/api/"), None, None]);
+        assert_eq!(file.sessions[1].workspace.as_deref(), Some("api"));
+    }
+
+    #[test]
+    fn a_title_record_after_the_header_or_a_title_change_before_it_changes_nothing_or_skips() {
+        let late = scan(&[HEADER, SLOT]);
+        assert!(!late.titled);
+        assert_eq!(titles(&late), [None]);
+        assert!(scan(&[&change(r#""x""#), HEADER]).skipped());
+        assert!(scan(&[&info(r#","name":"x""#), HEADER]).skipped());
+    }
+
+    #[test]
+    fn titles_survive_a_refresh_that_resumes_mid_file() {
+        let mut file = scan(&[SLOT, HEADER]);
+        file = serde_json::from_str(&serde_json::to_string(&file).unwrap()).unwrap();
+        file.line(change(r#""Later""#).as_bytes());
+        assert!(file.titled && file.consistent());
+        assert_eq!(titles(&file), [Some("Fix login")]);
+        let mut pi = scan(&[HEADER]);
+        pi = serde_json::from_str(&serde_json::to_string(&pi).unwrap()).unwrap();
+        pi.line(info(r#","name":"Later""#).as_bytes());
+        assert_eq!(titles(&pi), [Some("Later")]);
+    }
+}
+
+#[cfg(test)]
 mod consistency_tests {
     use openusage_core::usage::Tokens;
 
@@ -580,7 +753,7 @@ mod consistency_tests {
         assert!(scan.consistent());
         assert!(FileScan::new(Path::new("/s/empty.jsonl")).consistent());
         type Tamper = fn(&mut FileScan);
-        let tampered: [(&str, Tamper); 10] = [
+        let tampered: [(&str, Tamper); 11] = [
             ("a session past the list", |s| s.turns[1].session = 2),
             ("a session far past it", |s| s.turns[0].session = u32::MAX),
             ("names past the list", |s| s.turns[0].names = 7),
@@ -595,6 +768,9 @@ mod consistency_tests {
             ("a negative cost", |s| s.turns[0].cost_usd = Some(-1.0)),
             ("no first header", |s| s.first_header = None),
             ("no sessions", |s| s.sessions.clear()),
+            ("a session without its names", |s| {
+                s.named.pop();
+            }),
             ("stopped with sessions", |s| s.stopped = true),
         ];
         for (what, tamper) in tampered {

@@ -25,9 +25,12 @@ use std::sync::Arc;
 
 use openusage_core::aggregate::Counted;
 use openusage_core::{
-    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider,
+    AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, Tool,
 };
 use openusage_files::{FileAccount, FileAgent, Root};
+
+/// Oh My Pi's binary.
+pub const OMP_BINARY: &str = "omp";
 
 /// The Pi / Oh My Pi provider.
 #[derive(Debug, Clone, Copy, Default)]
@@ -51,8 +54,23 @@ impl Provider for PiProvider {
         "~/.pi, ~/.omp"
     }
 
+    /// Pi's roots or `pi` binary, as for any file agent; and Oh My Pi's
+    /// `omp` binary, listed as a tool and registering the account as `pi`
+    /// does (its sessions are this provider's too).
     fn detect(&self, env: &Env) -> Detection {
-        openusage_files::detect(self, env)
+        let mut detection = openusage_files::detect(self, env);
+        if let Some(path) = env.which(OMP_BINARY) {
+            detection.tools.push(Tool {
+                name: OMP_BINARY.to_owned(),
+                path,
+            });
+            if detection.accounts.is_empty() {
+                detection
+                    .accounts
+                    .push(AccountConfig::new(Self::ID, Self::ID));
+            }
+        }
+        detection
     }
 
     fn load_account(
@@ -72,7 +90,9 @@ impl FileAgent for PiProvider {
     const BINARY: &'static str = "pi";
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
-    const CACHE_FORMAT: u32 = 1;
+    /// 2: readings keep each session's cwd and titles and whether the file
+    /// opens with a title record.
+    const CACHE_FORMAT: u32 = 2;
 
     fn default_roots(&self, env: &Env) -> Vec<Root> {
         roots::default_roots(env)
@@ -85,7 +105,22 @@ impl FileAgent for PiProvider {
     fn count(&self, scans: &[Arc<file::FileScan>], counted: Counted) -> Counted {
         count::count(scans.iter().map(|s| &**s), counted)
     }
+
+    fn count_tagged(
+        &self,
+        scans: &[Arc<file::FileScan>],
+        tags: &[Option<&'static str>],
+        counted: Counted,
+    ) -> Counted {
+        let tagged = scans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&**s, tags.get(i).copied().flatten()));
+        count::count_tagged(tagged, counted)
+    }
 }
 
+#[cfg(test)]
+mod agent_tests;
 #[cfg(test)]
 mod tests;

@@ -175,9 +175,20 @@ fn both_roots_are_read_and_summarised() {
     assert_eq!(snap.status, Status::Ok);
     assert_eq!(snap.message, "2 sessions, 7.00K tokens, $0.04");
     assert_eq!(snap.metrics["sessions_today"].used, MetricValue::Count(2));
-    assert_eq!(snap.model_usage.len(), 1);
-    assert_eq!(snap.model_usage[0].requests, 2);
+    // One row per agent: the file under Oh My Pi's root is its.
+    assert_eq!(agents(&snap), [("omp", 1), ("pi", 1)]);
     assert_eq!(snap.diagnostics["files_read"], 2);
+}
+
+/// `(dimensions.agent, requests)` of each model row, by agent.
+fn agents(snap: &Snapshot) -> Vec<(&str, u64)> {
+    let mut rows: Vec<(&str, u64)> = snap
+        .model_usage
+        .iter()
+        .map(|m| (m.dimensions["agent"].as_str(), m.requests))
+        .collect();
+    rows.sort();
+    rows
 }
 
 #[test]
