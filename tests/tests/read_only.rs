@@ -23,7 +23,9 @@ const COMMANDS: &[&[&str]] = &[
 
 /// Every fixture home, with the settings file it is read with (if any).
 fn homes() -> Vec<(PathBuf, Option<PathBuf>)> {
-    let mut homes: Vec<(PathBuf, Option<PathBuf>)> = ["pi", "codex", "claude", "claude/nested"]
+    // pi-agents holds Pi's own settings.json, which openusage reads and must not touch.
+    let agents = ["pi", "pi-agents", "codex", "claude", "claude/nested"];
+    let mut homes: Vec<(PathBuf, Option<PathBuf>)> = agents
         .iter()
         .map(|agent| (fixture(&format!("{agent}/home")), None))
         .collect();
