@@ -41,9 +41,11 @@ fn at_80_columns_the_cache_input_output_and_first_activity_columns_go() {
         lines[0],
         "LAST ACTIVITY       AGENT  SESSION    WORKSPACE    TURNS      TOTAL   COST"
     );
+    // An Oh My Pi session: its file opens with Oh My Pi's title record
+    // (fixtures/demo/sessions/-code-ml-pipeline/…_01a1f86b-….jsonl).
     assert_eq!(
         lines[1],
-        "2026-11-20 10:15    pi     01a1f86b…  ml-pipeline     22    765,548  $0.55"
+        "2026-11-20 10:15    omp    01a1f86b…  ml-pipeline     22    765,548  $0.55"
     );
     assert_eq!(
         lines[6],
@@ -88,8 +90,9 @@ fn piped_without_width_the_table_is_the_full_one() {
         out.contains(" 01a1f86b-05e0-7539-8f5f-037d3936e476 "),
         "{out}"
     );
-    // Wide enough, the full table is kept.
-    let wide = report(&["session", "--since", "2026-11-19", "--width", "200"]);
+    // Wide enough (the full table is 203 columns with its titles), the
+    // full table is kept.
+    let wide = report(&["session", "--since", "2026-11-19", "--width", "203"]);
     assert_eq!(wide, out);
 }
 

@@ -295,24 +295,31 @@ fn periods_table(head: &Head<'_>, report: &PeriodReport) -> String {
     finish(head, rows, &[1, 2, 3, 4, 5, 6, 7], &report.total)
 }
 
+/// The TITLE column is there only when a session in the table has a title
+/// (most agents name none).
 fn sessions_table(head: &Head<'_>, report: &SessionReport) -> String {
     let zone = head.ctx.zone;
-    let mut rows = vec![
-        [
-            "LAST ACTIVITY",
-            "FIRST ACTIVITY",
-            "AGENT",
-            "PROVIDER",
-            "SESSION",
-            "TITLE",
-            "WORKSPACE",
-            "TURNS",
-        ]
-        .into_iter()
-        .chain(USAGE_HEADS)
-        .map(String::from)
-        .collect(),
+    let titled = report.rows.iter().any(|r| r.title.is_some());
+    let heads = [
+        "LAST ACTIVITY",
+        "FIRST ACTIVITY",
+        "AGENT",
+        "PROVIDER",
+        "SESSION",
+        "TITLE",
+        "WORKSPACE",
+        "TURNS",
     ];
+    let mut rows = vec![
+        heads
+            .into_iter()
+            .filter(|h| titled || *h != "TITLE")
+            .chain(USAGE_HEADS)
+            .map(String::from)
+            .collect(),
+    ];
+    // The column of turns, where the numbers start.
+    let turns = if titled { 7 } else { 6 };
     for row in &report.rows {
         let mut cells = vec![
             zone.wall_clock(row.last),
@@ -320,23 +327,28 @@ fn sessions_table(head: &Head<'_>, report: &SessionReport) -> String {
             clean(&row.agent),
             clean(&row.provider_id),
             clean(&row.session_id),
-            row.title.as_deref().map_or_else(String::new, clean),
+        ];
+        if titled {
+            cells.push(row.title.as_deref().map_or_else(String::new, clean));
+        }
+        cells.push(
             row.workspace
                 .as_deref()
                 .map_or_else(|| "-".to_owned(), clean),
-            grouped(row.sums.usage.requests),
-        ];
+        );
+        cells.push(grouped(row.sums.usage.requests));
         cells.extend(usage_cells(&row.sums.usage, head.ctx.pricing.mode));
         rows.push(cells);
-        model_rows(&row.sums, 7, head.ctx.pricing.mode, &mut rows);
+        model_rows(&row.sums, turns, head.ctx.pricing.mode, &mut rows);
     }
     let sessions = openusage_core::humanize::plural(report.total.sessions, "session", "sessions");
     let mut total = vec![format!("TOTAL ({sessions})")];
-    total.extend(std::iter::repeat_n(String::new(), 6));
+    total.extend(std::iter::repeat_n(String::new(), turns - 1));
     total.push(grouped(report.total.usage.requests));
     total.extend(usage_cells(&report.total.usage, head.ctx.pricing.mode));
     rows.push(total);
-    finish(head, rows, &[7, 8, 9, 10, 11, 12, 13], &report.total)
+    let right: Vec<usize> = (turns..turns + 7).collect();
+    finish(head, rows, &right, &report.total)
 }
 
 /// A project is named by its directory as recorded, else by its
