@@ -266,7 +266,7 @@ fn an_agent_keeps_only_its_sessions_in_every_report() {
 }
 
 #[test]
-fn the_session_table_shows_agent_provider_and_title_columns() {
+fn the_session_table_shows_agent_and_provider_columns_and_a_title_only_when_named() {
     let out = report(
         &fixture("codex/home"),
         &["session", "--since", "2026-11-20"],
@@ -278,25 +278,25 @@ fn the_session_table_shows_agent_provider_and_title_columns() {
         .split("  ")
         .filter(|c| !c.is_empty())
         .collect();
+    // Codex names no session: no TITLE column.
     let expected = [
         "LAST ACTIVITY",
         "FIRST ACTIVITY",
         "AGENT",
         "PROVIDER",
         "SESSION",
-        "TITLE",
         "WORKSPACE",
         "TURNS",
     ];
     assert_eq!(
-        head[..8].iter().map(|c| c.trim()).collect::<Vec<_>>(),
+        head[..7].iter().map(|c| c.trim()).collect::<Vec<_>>(),
         expected
     );
     // F3, the one session of 2026-11-20: agent and provider both `codex`,
-    // no title (an empty cell), workspace `webapp`, 4 records.
+    // workspace `webapp`, 4 records.
     let row = lines.next().unwrap();
     assert!(
-        row.contains("  codex  codex     01a1f81e-8976-7a10-9f9a-cdfe6692c7b4         webapp  "),
+        row.contains("  codex  codex     01a1f81e-8976-7a10-9f9a-cdfe6692c7b4  webapp  "),
         "{out}"
     );
     let text = report(&fixture("codex/home"), &["project", "--agent", "codex"]);
