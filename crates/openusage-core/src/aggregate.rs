@@ -11,7 +11,7 @@ use crate::humanize;
 use crate::keys::{DiagnosticKey, MetricKey, metric, series};
 use crate::ledger::{Ledger, LedgerBuilder};
 use crate::pricing::{CostMode, Lookup, PriceEntry, Pricing};
-use crate::snapshot::{DailyPoint, KindUsage, Metric, ModelUsage, Snapshot};
+use crate::snapshot::{DailyPoint, KindUsage, Metric, ModelUsage, RECENT_SESSIONS, Snapshot};
 use crate::usage::{ModelKey, Record, RecordCost, Tokens, Usage};
 use crate::zone::Zone;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -222,9 +222,9 @@ impl Aggregator {
         }
     }
 
-    /// Writes metrics, per-model records, usage by kind and daily series
-    /// into `snapshot`, replacing what was there, and returns the ledger the
-    /// reports are made from. With no records, metrics, model usage and
+    /// Writes metrics, per-model records, usage by kind, daily series and
+    /// the latest sessions into `snapshot`, replacing what was there, and
+    /// returns the ledger the reports are made from. With no records, metrics, model usage and
     /// kinds stay empty and both series are present but empty.
     pub fn fill(self, snapshot: &mut Snapshot) -> Ledger {
         snapshot.metrics = self.metrics();
@@ -241,7 +241,9 @@ impl Aggregator {
         snapshot
             .daily_series
             .insert(series::TOKENS.to_string(), tokens);
-        self.ledger.finish()
+        let ledger = self.ledger.finish();
+        snapshot.recent_sessions = ledger.recent_sessions(RECENT_SESSIONS);
+        ledger
     }
 
     fn metrics(&self) -> BTreeMap<String, Metric> {

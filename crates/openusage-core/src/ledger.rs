@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::snapshot::RecentSession;
 use crate::usage::{ModelKey, Record, RecordCost, Usage};
 use crate::zone::Zone;
 use rustc_hash::FxHashMap;
@@ -20,6 +21,45 @@ pub struct Ledger {
     pub models: Vec<ModelKey>,
     /// In the order their first record was counted.
     pub rows: Vec<LedgerRow>,
+}
+
+impl Ledger {
+    /// The `n` sessions last active latest, newest first (ties by session
+    /// id, so the order never depends on the order files were read), each
+    /// with its latest record and its tokens summed over every row.
+    pub fn recent_sessions(&self, n: usize) -> Vec<RecentSession> {
+        // (latest record, tokens) per session, by the session's number.
+        let mut sums: Vec<Option<(DateTime<Utc>, u64)>> = vec![None; self.sessions.len()];
+        for row in &self.rows {
+            let Some(sum) = sums.get_mut(row.session as usize) else {
+                continue;
+            };
+            let tokens = row.usage.tokens.total();
+            *sum = Some(match *sum {
+                Some((last, total)) => (last.max(row.last), total.saturating_add(tokens)),
+                None => (row.last, tokens),
+            });
+        }
+        let mut recent: Vec<(&SessionInfo, DateTime<Utc>, u64)> = self
+            .sessions
+            .iter()
+            .zip(sums)
+            .filter_map(|(info, sum)| sum.map(|(last, tokens)| (info, last, tokens)))
+            .collect();
+        recent.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        recent
+            .into_iter()
+            .take(n)
+            .map(|(info, last, tokens)| RecentSession {
+                session_id: info.id.clone(),
+                agent: info.agent.clone(),
+                title: info.title.clone(),
+                workspace_label: info.workspace.clone(),
+                last_activity: last,
+                total_tokens: tokens,
+            })
+            .collect()
+    }
 }
 
 /// A session that counted, as its first counted record tells it.
@@ -116,5 +156,129 @@ impl LedgerBuilder {
 
     pub(crate) fn finish(self) -> Ledger {
         self.ledger
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::aggregate::Aggregator;
+    use crate::snapshot::{RecentSession, Snapshot, Status};
+    use crate::usage::{Origin, Record, Tokens, kind};
+    use crate::zone::Zone;
+    use chrono::{DateTime, Utc};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn rec<'a>(session: &'a str, when: &str, input: u64, origin: Origin<'a>) -> Record<'a> {
+        Record {
+            session,
+            at: at(when),
+            model: "m",
+            upstream_provider: None,
+            workspace: Some("api"),
+            kind: kind::ASSISTANT,
+            subkind: None,
+            response_model: None,
+            tokens: Tokens {
+                input,
+                output: 1,
+                ..Tokens::default()
+            },
+            cache_write_1h: 0,
+            cost_usd: None,
+            origin,
+        }
+    }
+
+    fn recent(records: &[Record<'_>]) -> Vec<RecentSession> {
+        let now = at("2026-11-20T12:00:00Z");
+        let mut agg = Aggregator::new(now, Zone::Utc);
+        records.iter().for_each(|r| agg.add(r));
+        let mut snap = Snapshot::new("pi", "pi", now, Status::Ok, "");
+        let ledger = agg.fill(&mut snap);
+        assert_eq!(snap.recent_sessions, ledger.recent_sessions(10));
+        snap.recent_sessions
+    }
+
+    #[test]
+    fn the_latest_sessions_come_newest_first_with_their_names_and_whole_tokens() {
+        let omp = Origin {
+            agent: Some("omp"),
+            title: Some("Fix the login"),
+            cwd: Some("/src/api"),
+        };
+        let pi = Origin {
+            agent: Some("pi"),
+            ..Origin::default()
+        };
+        let got = recent(&[
+            // "old": two days, 10+1 and 20+1 tokens, last at 19th 09:00.
+            rec("old", "2026-11-18T10:00:00Z", 10, pi),
+            rec("old", "2026-11-19T09:00:00Z", 20, pi),
+            // "new": one record of 5+1, the latest of all.
+            rec("new", "2026-11-20T11:00:00Z", 5, omp),
+            // "b" and "a" end at the same instant: by id, "a" first.
+            rec("b", "2026-11-19T10:00:00Z", 1, Origin::default()),
+            rec("a", "2026-11-19T08:00:00Z", 2, Origin::default()),
+            rec("a", "2026-11-19T10:00:00Z", 3, Origin::default()),
+        ]);
+        let rows: Vec<_> = got
+            .iter()
+            .map(|r| (r.session_id.as_str(), r.last_activity, r.total_tokens))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("new", at("2026-11-20T11:00:00Z"), 6),
+                ("a", at("2026-11-19T10:00:00Z"), 3 + 4),
+                ("b", at("2026-11-19T10:00:00Z"), 2),
+                ("old", at("2026-11-19T09:00:00Z"), 11 + 21),
+            ]
+        );
+        assert_eq!(got[0].agent.as_deref(), Some("omp"));
+        assert_eq!(got[0].title.as_deref(), Some("Fix the login"));
+        assert_eq!(got[0].workspace_label.as_deref(), Some("api"));
+        assert_eq!(
+            (got[1].agent.as_deref(), got[1].title.as_deref()),
+            (None, None)
+        );
+        assert_eq!(got[3].agent.as_deref(), Some("pi"));
+    }
+
+    #[test]
+    fn only_the_ten_latest_are_kept_and_none_is_absent_from_the_json() {
+        let ids: Vec<String> = (0..12).map(|i| format!("s{i:02}")).collect();
+        let times: Vec<String> = (0..12)
+            .map(|i| format!("2026-11-19T{i:02}:00:00Z"))
+            .collect();
+        let records: Vec<Record<'_>> = ids
+            .iter()
+            .zip(&times)
+            .map(|(id, t)| rec(id, t, 1, Origin::default()))
+            .collect();
+        let got = recent(&records);
+        let order: Vec<_> = got.iter().map(|r| r.session_id.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "s11", "s10", "s09", "s08", "s07", "s06", "s05", "s04", "s03", "s02"
+            ]
+        );
+        let json = serde_json::to_value(&got[0]).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "session_id": "s11",
+                "workspace_label": "api",
+                "last_activity": "2026-11-19T11:00:00Z",
+                "total_tokens": 2
+            })
+        );
+        let empty = Snapshot::new("pi", "pi", at("2026-11-20T12:00:00Z"), Status::Ok, "");
+        let json = serde_json::to_value(&empty).unwrap();
+        assert!(json.get("recent_sessions").is_none(), "{json}");
+        assert!(recent(&[]).is_empty());
     }
 }

@@ -62,8 +62,8 @@ pub use provider::{
 pub use registry::{Account, Registry, Source};
 pub use settings::{AccountConfig, Settings, SettingsError, UiSettings};
 pub use snapshot::{
-    DailyPoint, KindUsage, Metric, MetricValue, ModelUsage, SCHEMA_VERSION, Snapshot,
-    SnapshotReport, Status,
+    DailyPoint, KindUsage, Metric, MetricValue, ModelUsage, RECENT_SESSIONS, RecentSession,
+    SCHEMA_VERSION, Snapshot, SnapshotReport, Status,
 };
 pub use tile::{TileSpec, TokenRow};
 pub use workspace::label as workspace_label;

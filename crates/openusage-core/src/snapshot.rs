@@ -39,6 +39,33 @@ pub struct Snapshot {
     pub timezone: String,
     /// Counters about the reading itself (files read, lines dropped, ...).
     pub diagnostics: BTreeMap<String, serde_json::Value>,
+    /// The latest sessions (at most [`RECENT_SESSIONS`]), newest last
+    /// activity first, ties by session id; absent from the JSON when none
+    /// counted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent_sessions: Vec<RecentSession>,
+}
+
+/// How many sessions [`Snapshot::recent_sessions`] keeps.
+pub const RECENT_SESSIONS: usize = 10;
+
+/// One of a snapshot's latest sessions: what names it, when it was last
+/// active and what it used in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentSession {
+    pub session_id: String,
+    /// The agent that wrote it, for a provider that stands for several
+    /// (Pi's `pi` or `omp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// The name the user or the agent gave it (never text of a message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_label: Option<String>,
+    /// Its latest counted record.
+    pub last_activity: DateTime<Utc>,
+    pub total_tokens: u64,
 }
 
 impl Snapshot {
@@ -62,6 +89,7 @@ impl Snapshot {
             daily_series: BTreeMap::new(),
             timezone: utc(),
             diagnostics: BTreeMap::new(),
+            recent_sessions: Vec::new(),
         }
     }
 

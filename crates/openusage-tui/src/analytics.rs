@@ -29,6 +29,7 @@ pub struct Analytics {
 pub struct Tables {
     pub models: Vec<Row>,
     pub workspaces: Vec<Row>,
+    pub agents: Vec<Row>,
     pub upstreams: Vec<Row>,
     /// All-time total tokens (the denominator of every share).
     pub total_tokens: u64,
@@ -79,13 +80,14 @@ impl Analytics {
 }
 
 impl Tables {
-    /// Every model row of `snapshots`, grouped three ways.
+    /// Every model row of `snapshots`, grouped four ways.
     pub fn new(snapshots: &[Snapshot]) -> Self {
         let usage = || snapshots.iter().flat_map(|s| &s.model_usage);
         Tables {
             models: models(snapshots),
             workspaces: workspaces(snapshots),
-            upstreams: group(usage(), |m| {
+            agents: agents(snapshots),
+            upstreams: group(rows(snapshots), |_, m| {
                 (
                     m.dimension(dimension::UPSTREAM_PROVIDER)
                         .unwrap_or("(unknown)"),
@@ -129,7 +131,7 @@ fn daily(snapshots: &[Snapshot], series: SeriesKey, from: NaiveDate, to: NaiveDa
 /// The model rows of `snapshots`, one per model and upstream provider,
 /// largest first.
 pub fn models(snapshots: &[Snapshot]) -> Vec<Row> {
-    group(snapshots.iter().flat_map(|s| &s.model_usage), |m| {
+    group(rows(snapshots), |_, m| {
         (
             m.raw_model_id.as_str(),
             m.dimension(dimension::UPSTREAM_PROVIDER),
@@ -140,12 +142,32 @@ pub fn models(snapshots: &[Snapshot]) -> Vec<Row> {
 /// The workspace rows of `snapshots`, largest first; `(none)` for usage
 /// that names no workspace.
 pub fn workspaces(snapshots: &[Snapshot]) -> Vec<Row> {
-    group(snapshots.iter().flat_map(|s| &s.model_usage), |m| {
+    group(rows(snapshots), |_, m| {
         (
             m.dimension(dimension::WORKSPACE_LABEL).unwrap_or("(none)"),
             None,
         )
     })
+}
+
+/// The agent rows of `snapshots`, largest first: the agent that wrote the
+/// usage (`dimensions.agent`, as Pi tells `pi` from `omp`), else the
+/// snapshot's provider, which is then its only agent.
+pub fn agents(snapshots: &[Snapshot]) -> Vec<Row> {
+    group(rows(snapshots), |s, m| {
+        (
+            m.dimension(dimension::AGENT)
+                .unwrap_or(s.provider_id.as_str()),
+            None,
+        )
+    })
+}
+
+/// Every model row of `snapshots`, with the snapshot it belongs to.
+fn rows(snapshots: &[Snapshot]) -> impl Iterator<Item = (&Snapshot, &ModelUsage)> {
+    snapshots
+        .iter()
+        .flat_map(|s| s.model_usage.iter().map(move |m| (s, m)))
 }
 
 /// Rows grouped by `key` (name, provider), largest first, ties by name.
@@ -154,10 +176,10 @@ pub fn workspaces(snapshots: &[Snapshot]) -> Vec<Row> {
 /// written, and no choice of them can make a sort slow. The sort is stable,
 /// so each row adds its costs up in the order the snapshots list them.
 fn group<'a>(
-    usage: impl Iterator<Item = &'a ModelUsage>,
-    key: impl Fn(&'a ModelUsage) -> (&'a str, Option<&'a str>),
+    usage: impl Iterator<Item = (&'a Snapshot, &'a ModelUsage)>,
+    key: impl Fn(&'a Snapshot, &'a ModelUsage) -> (&'a str, Option<&'a str>),
 ) -> Vec<Row> {
-    let mut keyed: Vec<_> = usage.map(|m| (key(m), m)).collect();
+    let mut keyed: Vec<_> = usage.map(|(s, m)| (key(s, m), m)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let mut rows: Vec<Row> = Vec::new();
     let mut last = None;

@@ -388,3 +388,65 @@ fn whole_counts_carry_thousands_separators_as_in_the_reports() {
     assert!(text.contains("Sessions    6,415 all · 3 today"), "{text}");
     assert!(text.contains("12,345 bad lines"), "{text}");
 }
+
+/// The Pi fixture as Pi and Oh My Pi together would give it, in Warsaw
+/// time: the usage of workspace `shop` (130,359 + 18,075 + 13,380 =
+/// 161,814 tokens) written by `omp`, the rest (968,899 − 161,814 =
+/// 807,085) by `pi`, so the split is 83% and 17%; and six latest sessions.
+fn two_agents() -> Vec<Snapshot> {
+    let mut pi = pi_fixture().remove(0);
+    pi.timezone = "Europe/Warsaw".to_owned();
+    for m in &mut pi.model_usage {
+        let agent = match m.dimensions.get("workspace_label").map(String::as_str) {
+            Some("shop") => "omp",
+            _ => "pi",
+        };
+        m.dimensions.insert("agent".to_owned(), agent.to_owned());
+    }
+    pi.recent_sessions = serde_json::from_value(serde_json::json!([
+        {"session_id": "0b7e6f5a-omp", "agent": "omp", "title": "Fix checkout rounding",
+         "workspace_label": "shop", "last_activity": "2026-11-20T11:42:00Z", "total_tokens": 48213},
+        {"session_id": "1c2d3e4f-pi", "agent": "pi", "workspace_label": "webapp",
+         "last_activity": "2026-11-20T09:05:00Z", "total_tokens": 152300},
+        {"session_id": "2a9b8c7d-omp", "agent": "omp", "title": "Release notes for v2.3",
+         "workspace_label": "shop", "last_activity": "2026-11-19T23:30:00Z", "total_tokens": 9870},
+        {"session_id": "7f3a9c2e-5b1d-4e8a-9c3f-0d2e4b6a8f10", "agent": "pi",
+         "last_activity": "2026-11-19T14:00:00Z", "total_tokens": 1200},
+        {"session_id": "3d4e5f6a-pi", "agent": "pi",
+         "title": "Move the legacy billing service onto the new queue with retries and a dead-letter topic",
+         "workspace_label": "legacy", "last_activity": "2026-11-18T08:00:00Z", "total_tokens": 250},
+        {"session_id": "4e5f6a7b-pi", "agent": "pi", "title": "Not in the tile: the sixth",
+         "workspace_label": "webapp", "last_activity": "2026-11-17T08:00:00Z", "total_tokens": 999}
+    ]))
+    .unwrap();
+    vec![pi]
+}
+
+#[test]
+fn a_tile_splits_its_tokens_by_agent_and_lists_the_latest_sessions_when_tall() {
+    let mut live = Live::new(App::with_snapshots(Page::Dashboard, two_agents()), 130, 45);
+    let tall = live.draw();
+    no_line_wider_than(&tall, 130);
+    assert!(tall.contains("Agents      pi 83% · omp 17%"), "{tall}");
+    // Times in Warsaw (UTC+1 in November): 23:30 UTC is the next day there.
+    assert!(tall.contains("2026-11-20 00:30"), "{tall}");
+    assert!(
+        !tall.contains("the sixth"),
+        "five sessions at most:\n{tall}"
+    );
+    assert_screen("dashboard-agents-130x45", &tall);
+
+    let mut live = Live::new(App::with_snapshots(Page::Dashboard, two_agents()), 80, 24);
+    let small = live.draw();
+    assert!(small.contains("Agents      pi 83% · omp 17%"), "{small}");
+    assert!(!small.contains("LATEST SESSIONS"), "{small}");
+    assert_screen("dashboard-agents-80x24", &small);
+}
+
+#[test]
+fn the_analytics_page_has_a_row_per_agent() {
+    let mut app = App::with_snapshots(Page::Analytics, two_agents());
+    let text = screen(&mut app, 120);
+    no_line_wider_than(&text, 120);
+    assert_screen("analytics-agents-120", &text);
+}

@@ -65,6 +65,10 @@ pub fn lines(a: &Analytics, window: Window, mode: CostMode, width: usize) -> Vec
         "workspaces",
     ));
     out.push(Line::default());
+    out.push(heading("Agents (all time)"));
+    out.extend(agents(&t.agents, t.total_tokens, mode, width));
+    out.extend(rest(&t.agents, t.total_tokens, "agent", "agents"));
+    out.push(Line::default());
     out.push(heading("Upstream providers (all time)"));
     out.extend(upstreams(&t.upstreams, t.total_tokens, width));
     out.extend(rest(&t.upstreams, t.total_tokens, "provider", "providers"));
@@ -217,8 +221,25 @@ fn models(rows: &[Row], total: u64, mode: CostMode, width: usize) -> Vec<Line<'s
 }
 
 fn workspaces(rows: &[Row], total: u64, mode: CostMode, width: usize) -> Vec<Line<'static>> {
+    named("WORKSPACE", rows, total, mode, width)
+}
+
+/// The agents that wrote the usage (Pi's `pi` and `omp`; another
+/// provider's usage under the provider's id).
+fn agents(rows: &[Row], total: u64, mode: CostMode, width: usize) -> Vec<Line<'static>> {
+    named("AGENT", rows, total, mode, width)
+}
+
+/// A table of rows known by a name only: tokens, requests, cost, share.
+fn named(
+    header: &'static str,
+    rows: &[Row],
+    total: u64,
+    mode: CostMode,
+    width: usize,
+) -> Vec<Line<'static>> {
     let columns = [
-        left("WORKSPACE", 9),
+        left(header, 9),
         right("TOKENS", 9),
         right("REQ", 5),
         right("COST", 6),
@@ -290,6 +311,7 @@ mod tests {
         let tables = Tables {
             models: models.clone(),
             workspaces: models[..3].to_vec(),
+            agents: Vec::new(),
             upstreams: Vec::new(),
             total_tokens: total,
         };

@@ -4,6 +4,7 @@
 //! grown into the screen's height; `--once` prints all of it, the tiles as
 //! compact cards.
 
+mod agents;
 pub mod analytics;
 mod chrome;
 mod help;

@@ -1,7 +1,7 @@
 //! The tall tile: what a tile shows when the screen gives it the height
-//! (a daily chart of several rows, more models, the top workspaces), as the
-//! Go openusage's dashboard fills its grid. A tile given less height keeps
-//! the compact card of [`super::tile::lines`].
+//! (a daily chart of several rows, more models, the top workspaces, the
+//! latest sessions), as the Go openusage's dashboard fills its grid. A tile
+//! given less height keeps the compact card of [`super::tile::lines`].
 
 use std::collections::BTreeMap;
 
@@ -14,16 +14,49 @@ use super::analytics::Chart;
 use super::table::{self, left, right};
 use super::tile;
 use crate::state::Window;
-use crate::text::{clean, percent};
+use crate::text::{clean, fit, percent};
 
 /// The fewest rows of bars worth a tall tile: less, and the compact card's
 /// one-line sparkline says as much.
 const MIN_CHART: usize = 6;
 /// The most rows of bars; more height is left blank.
 const MAX_CHART: usize = 12;
-/// How many models and workspaces a tall tile lists, most first; a tile
-/// takes the first that fits its height.
-const LISTS: [(usize, usize); 3] = [(10, 5), (10, 0), (5, 0)];
+/// How many models, workspaces and latest sessions a tall tile lists, most
+/// first; a tile takes the first that fits its height.
+const LISTS: [Lists; 4] = [
+    Lists {
+        models: 10,
+        workspaces: 5,
+        sessions: 5,
+    },
+    Lists {
+        models: 10,
+        workspaces: 5,
+        sessions: 0,
+    },
+    Lists {
+        models: 10,
+        workspaces: 0,
+        sessions: 0,
+    },
+    Lists {
+        models: 5,
+        workspaces: 0,
+        sessions: 0,
+    },
+];
+/// Characters of a session id shown for a session with no other name.
+const SHORT_ID: usize = 8;
+/// The widest a session's name is shown, so that one long title does not
+/// push its time and tokens to the far edge of a wide tile.
+const MAX_NAME: usize = 48;
+
+/// How many rows each of a tall tile's tables may have.
+struct Lists {
+    models: usize,
+    workspaces: usize,
+    sessions: usize,
+}
 /// The days the chart covers, ending on the snapshot's day.
 const WINDOW: Window = Window::Days30;
 
@@ -52,27 +85,72 @@ fn tall(
 ) -> Option<Vec<Line<'static>>> {
     let mut head = tile::head(s, spec, mode, width);
     head.extend(tile::dropped_lines(s, width));
-    let (models, workspaces, chart_rows) = LISTS.iter().find_map(|&(m, w)| {
-        let models = tile::top_models(s, m, width);
-        let workspaces = top_workspaces(s, w, width);
-        // A blank line before the chart, its title and dates, the models.
+    let (models, tables, chart_rows) = LISTS.iter().find_map(|lists| {
+        let models = tile::top_models(s, lists.models, width);
+        let tables = [
+            top_workspaces(s, lists.workspaces, width),
+            latest_sessions(s, lists.sessions, width),
+        ];
+        // A blank line before the chart, its title and dates, the models;
+        // a blank line before each other table that has rows.
         let mut fixed = head.len() + 3 + 1 + models.len();
-        if !workspaces.is_empty() {
-            fixed += 1 + workspaces.len();
+        for table in tables.iter().filter(|t| !t.is_empty()) {
+            fixed += 1 + table.len();
         }
         let room = rows.checked_sub(fixed)?.min(MAX_CHART);
-        (room >= MIN_CHART).then_some((models, workspaces, room))
+        (room >= MIN_CHART).then_some((models, tables, room))
     })?;
     let mut out = head;
     out.push(Line::default());
     out.extend(chart(s, chart_rows, width));
     out.push(Line::default());
     out.extend(models);
-    if !workspaces.is_empty() {
+    for table in tables.into_iter().filter(|t| !t.is_empty()) {
         out.push(Line::default());
-        out.extend(workspaces);
+        out.extend(table);
     }
     Some(out)
+}
+
+/// The `n` sessions last active latest: their name (title, else workspace,
+/// else the start of the session id), when, and their tokens; with the
+/// agent of each when the sessions name more than one.
+fn latest_sessions(s: &Snapshot, n: usize, width: usize) -> Vec<Line<'static>> {
+    let sessions = &s.recent_sessions[..n.min(s.recent_sessions.len())];
+    if sessions.is_empty() {
+        return Vec::new();
+    }
+    let zone = s.zone();
+    let mut agents: Vec<_> = sessions.iter().map(|r| r.agent.as_deref()).collect();
+    agents.sort_unstable();
+    agents.dedup();
+    let with_agent = agents.len() > 1;
+    let cells: Vec<Vec<String>> = sessions
+        .iter()
+        .map(|r| {
+            let name = r
+                .title
+                .as_deref()
+                .or(r.workspace_label.as_deref())
+                .map_or_else(
+                    || r.session_id.chars().take(SHORT_ID).collect(),
+                    str::to_owned,
+                );
+            let mut row = vec![fit(&clean(&name), MAX_NAME)];
+            if with_agent {
+                row.push(r.agent.as_deref().map(clean).unwrap_or_default());
+            }
+            row.push(zone.wall_clock(r.last_activity));
+            row.push(humanize::count(r.total_tokens));
+            row
+        })
+        .collect();
+    let mut columns = vec![left("LATEST SESSIONS", 9)];
+    if with_agent {
+        columns.push(left("AGENT", 3));
+    }
+    columns.extend([left("LAST ACTIVE", 5), right("TOKENS", 8)]);
+    table::lines(&columns, &cells, width)
 }
 
 /// Tokens per day over the last 30 days, `rows` rows of bars.

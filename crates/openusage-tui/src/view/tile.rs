@@ -201,6 +201,9 @@ pub(super) fn head(
     if !cost.is_empty() {
         out.extend(wrap(Some("Cost"), &cost, width, Style::new()));
     }
+    if let Some(agents) = super::agents::shares(s) {
+        out.extend(wrap(Some("Agents"), &agents, width, Style::new()));
+    }
     out
 }
 
