@@ -1,8 +1,8 @@
-//! The pictures in docs/usage.md are what the program prints: each block
+//! The pictures in docs/usage.md and the README are what the program prints: each block
 //! marked `<!-- capture: ARGS -->` is compared with `openusage ARGS` run on
 //! the bundled demo data. After a change to what the program prints, review
 //! the difference, then `UPDATE_CAPTURES=1 cargo test -p openusage-e2e --test
-//! docs` writes the new pictures into the page (the test still fails once,
+//! docs` writes the new pictures into the pages (the test still fails once,
 //! so that an update is never silent).
 
 use openusage_e2e::{fixture, openusage, run, workspace};
@@ -19,9 +19,10 @@ fn capture(args: &str) -> String {
     out
 }
 
-#[test]
-fn the_usage_page_shows_what_the_program_prints() {
-    let path = workspace().join("docs/usage.md");
+/// Checks every capture of the page at `relative` (expected: `count`);
+/// with `UPDATE_CAPTURES` set, rewrites the stale ones and fails once.
+fn captures_are_true(relative: &str, count: usize) {
+    let path = workspace().join(relative);
     let doc = std::fs::read_to_string(&path).unwrap();
     let mut updated = String::new();
     let mut stale = Vec::new();
@@ -41,16 +42,13 @@ fn the_usage_page_shows_what_the_program_prints() {
         ));
         checked += 1;
     }
-    assert_eq!(
-        checked, 8,
-        "the dashboard, analytics and six report captures (one fitted to 80 columns)"
-    );
+    assert_eq!(checked, count, "{relative}: captures");
     if stale.is_empty() {
         return;
     }
     if std::env::var_os("UPDATE_CAPTURES").is_some() {
         std::fs::write(&path, &updated).unwrap();
-        panic!("docs/usage.md: captures {stale:?} rewritten; review the difference");
+        panic!("{relative}: captures {stale:?} rewritten; review the difference");
     }
     for args in &stale {
         let body = doc
@@ -63,7 +61,19 @@ fn the_usage_page_shows_what_the_program_prints() {
         pretty_assertions::assert_eq!(
             capture(args),
             body,
-            "docs/usage.md capture `{args}` is out of date (UPDATE_CAPTURES=1 rewrites it)"
+            "{relative} capture `{args}` is out of date (UPDATE_CAPTURES=1 rewrites it)"
         );
     }
+}
+
+#[test]
+fn the_usage_page_shows_what_the_program_prints() {
+    // The dashboard, analytics and six report captures (one fitted to 80
+    // columns).
+    captures_are_true("docs/usage.md", 8);
+}
+
+#[test]
+fn the_readme_shows_what_the_program_prints() {
+    captures_are_true("README.md", 1);
 }
