@@ -318,9 +318,10 @@ fn page_down_scrolls_within_a_tile_taller_than_the_screen() {
     assert!(top.contains("╭ pi-1"), "{top}");
     let (_, down) = live.press(KeyCode::PageDown);
     // The compact card at 80 columns: sessions, tokens, their split, cost,
-    // the sparkline, dropped, the models' header and five models (12 lines),
-    // borders: 14 lines, 10 on screen; a page (9 rows) stops at row 4.
-    assert_eq!(live.app.scroll, 4, "a page, clamped to the tile's end");
+    // the agents (pi and omp), the sparkline, dropped, the models' header
+    // and five models (13 lines), borders: 15 lines, 10 on screen; a page
+    // (9 rows) stops at row 5.
+    assert_eq!(live.app.scroll, 5, "a page, clamped to the tile's end");
     assert!(down.contains("╰") && !down.contains("╭"), "{down}");
     assert_screen("dashboard-scrolled-80x12", &down);
     let (_, next) = live.press(KeyCode::PageDown);
