@@ -1,6 +1,7 @@
 //! Counting usage across rollouts: each event once, whichever files copy it,
 //! and a fork or sub-agent's inherited opening total never again.
 
+use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
 use openusage_core::usage::{Origin, Record, Tokens, kind};
 use openusage_core::{DiagnosticKey, Metric, metric};
@@ -9,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::entry::Totals;
 use crate::file::{self, CopyKey, FileScan, UsageRecord};
+use crate::limits::{self, Reading};
 
 /// The diagnostic counting `token_count` events that went below the
 /// high-water baseline without a restart (see [`file::Step::Stale`]).
@@ -30,10 +32,14 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
     counted.zero = scans.iter().map(|s| s.records_zero).sum();
     let stale = scans.iter().map(|s| s.snapshots_stale).sum();
     let mut reasoning = 0;
+    let mut readings = Readings::default();
     for scan in &scans {
         let opening = opening(scan, &sessions);
+        let mut copies = Vec::with_capacity(scan.records.len());
         for (i, r) in scan.records.iter().enumerate() {
-            if !seen.insert(&r.key) {
+            let copy = !seen.insert(&r.key);
+            copies.push(copy);
+            if copy {
                 counted.duplicate += 1;
                 continue;
             }
@@ -66,7 +72,9 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
             reasoning += r_reasoning;
             counted.counted += 1;
         }
+        readings.take(scan, &copies);
     }
+    counted.limit_metrics = readings.metrics(counted.now);
     if reasoning > 0 {
         let metric = Metric::count(reasoning, "tokens", "all-time");
         counted
@@ -75,6 +83,53 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, mut counted: Cou
     }
     counted.extra_diagnostics.push((SNAPSHOTS_STALE, stale));
     counted
+}
+
+/// The latest reading of each limit over the files, each with when it was
+/// observed, taken only from readings that came with counted events.
+#[derive(Default)]
+struct Readings<'a> {
+    latest: Vec<(&'a Reading, DateTime<Utc>)>,
+}
+
+impl<'a> Readings<'a> {
+    /// Takes the readings of `scan` whose record (the latest at or before
+    /// them; `copies[i]`: record `i` was a copy) was counted. One before
+    /// any record goes with the file's first record in a rollout that
+    /// names a parent (whose copied prefix it may belong to), and is taken
+    /// in one that names none; in a child with no records it is not taken.
+    /// A later reading replaces an earlier one; at the same time, the later
+    /// file in counting order wins.
+    fn take(&mut self, scan: &'a FileScan, copies: &[bool]) {
+        for seen in &scan.limits {
+            let record = match seen.after.checked_sub(1) {
+                Some(i) => Some(i),
+                None if scan.parents.is_empty() => None,
+                None if copies.is_empty() => continue,
+                None => Some(0),
+            };
+            if record.is_some_and(|i| copies.get(i).copied().unwrap_or(true)) {
+                continue;
+            }
+            let at = seen.at.unwrap_or(scan.mtime);
+            let id = &seen.reading.limit_id;
+            match self.latest.iter_mut().find(|(r, _)| &r.limit_id == id) {
+                Some(old) if old.1 > at => {}
+                Some(old) => *old = (&seen.reading, at),
+                None => self.latest.push((&seen.reading, at)),
+            }
+        }
+    }
+
+    fn metrics(&self, now: DateTime<Utc>) -> Vec<(String, Metric)> {
+        let mut out: Vec<(String, Metric)> = self
+            .latest
+            .iter()
+            .flat_map(|(reading, at)| limits::metrics(reading, *at, now))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
 }
 
 /// The index of the opening record of a rollout whose meta names a parent

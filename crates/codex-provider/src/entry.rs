@@ -5,6 +5,8 @@ use openusage_jsonl::json;
 use openusage_jsonl::scan;
 use serde_json::value::RawValue;
 
+use crate::limits::{self, Reading};
+
 /// What one line is, as far as usage is concerned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
@@ -23,6 +25,8 @@ pub enum Entry {
     TokenCount {
         totals: Option<Totals>,
         last: Option<Totals>,
+        /// The rate-limit reading it carries (`rate_limits`), if any.
+        limits: Option<Reading>,
     },
     Other,
 }
@@ -101,7 +105,9 @@ pub fn decode(line: &[u8]) -> Line {
     let entry = match ty.and_then(json::string).as_deref() {
         Some("session_meta") => payload.map_or(Entry::Other, |p| Entry::Meta(meta(p.get()))),
         Some("turn_context") => payload.map_or(Entry::Other, turn_context),
-        Some("event_msg") => payload.and_then(token_count).unwrap_or(Entry::Other),
+        Some("event_msg") => payload
+            .and_then(|p| token_count(p, at))
+            .unwrap_or(Entry::Other),
         // The 2025 format opened with a bare meta object and no `type`.
         None if id.and_then(json::string).is_some() => Entry::Meta(meta(&text)),
         _ => Entry::Other,
@@ -160,8 +166,8 @@ fn turn_context(payload: &RawValue) -> Entry {
     }
 }
 
-fn token_count(payload: &RawValue) -> Option<Entry> {
-    let [ty, info] = json::fields(payload.get(), &["type", "info"])?;
+fn token_count(payload: &RawValue, at: Option<DateTime<Utc>>) -> Option<Entry> {
+    let [ty, info, rate_limits] = json::fields(payload.get(), &["type", "info", "rate_limits"])?;
     if ty.and_then(json::string).as_deref() != Some("token_count") {
         return None;
     }
@@ -172,6 +178,7 @@ fn token_count(payload: &RawValue) -> Option<Entry> {
     Some(Entry::TokenCount {
         totals: usage("total_token_usage"),
         last: usage("last_token_usage"),
+        limits: rate_limits.and_then(|r| limits::parse(r, at)),
     })
 }
 

@@ -11,6 +11,7 @@ use openusage_files::{self as cache, Incremental};
 use rustc_hash::FxHashSet;
 
 use crate::entry::{self, Entry, Totals};
+use crate::limits::Reading;
 
 /// Model id used when no `turn_context` named one.
 pub const UNKNOWN_MODEL: &str = "unknown";
@@ -42,7 +43,23 @@ pub struct FileScan {
     /// `token_count` events below the high-water baseline that are not a
     /// restart (see [`Step`]): they added nothing.
     pub snapshots_stale: u64,
+    /// The latest rate-limit reading of each limit in the file, one per
+    /// `limit_id`, from events that were not stale (see [`LimitSeen`]).
+    #[serde(default)]
+    pub limits: Vec<LimitSeen>,
     state: State,
+}
+
+/// A limit's latest reading in one rollout, and where it stands among the
+/// file's records, so that counting can tell a fork's copy from its own.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LimitSeen {
+    pub reading: Reading,
+    /// The event's timestamp; `None`: the file's mtime.
+    pub at: Option<DateTime<Utc>>,
+    /// How many of the file's records came at or before the event: the
+    /// reading belongs with record `after - 1` (counted or a copy).
+    pub after: usize,
 }
 
 /// One turn's usage: what a `token_count` event added to the baseline.
@@ -135,6 +152,7 @@ impl FileScan {
             lines_oversized: 0,
             records_zero: 0,
             snapshots_stale: 0,
+            limits: Vec::new(),
             state: State::default(),
         }
     }
@@ -177,10 +195,18 @@ impl Incremental for FileScan {
                 }
             }
             Entry::TokenCount {
-                totals: Some(totals),
+                totals,
                 last,
-            } => self.record(CopyKey { totals, last }, line.at),
-            Entry::TokenCount { totals: None, .. } | Entry::Other => {}
+                limits,
+            } => {
+                // A stale snapshot's reading is as old as its totals.
+                let fresh =
+                    totals.is_none_or(|totals| self.record(CopyKey { totals, last }, line.at));
+                if let (true, Some(reading)) = (fresh, limits) {
+                    self.note_limit(reading, line.at);
+                }
+            }
+            Entry::Other => {}
         }
     }
 
@@ -224,14 +250,29 @@ impl FileScan {
         self.state.model = Some(model);
     }
 
-    /// Turns one cumulative `token_count` into a record of what it added.
-    fn record(&mut self, key: CopyKey, at: Option<DateTime<Utc>>) {
+    /// Keeps `reading` as its limit's latest in this file.
+    fn note_limit(&mut self, reading: Reading, at: Option<DateTime<Utc>>) {
+        let seen = LimitSeen {
+            reading,
+            at,
+            after: self.records.len(),
+        };
+        let id = &seen.reading.limit_id;
+        match self.limits.iter_mut().find(|l| &l.reading.limit_id == id) {
+            Some(old) => *old = seen,
+            None => self.limits.push(seen),
+        }
+    }
+
+    /// Turns one cumulative `token_count` into a record of what it added;
+    /// `false` when the event was a stale snapshot.
+    fn record(&mut self, key: CopyKey, at: Option<DateTime<Utc>>) -> bool {
         let again = self.state.starts.contains(&key);
         let delta = match step(self.state.baseline, key.totals, key.last, again) {
-            Step::Repeat => return,
+            Step::Repeat => return true,
             Step::Stale => {
                 self.snapshots_stale += 1;
-                return;
+                return false;
             }
             Step::Growth(delta) | Step::Restart(delta) => delta,
         };
@@ -240,12 +281,12 @@ impl FileScan {
             self.state.starts.insert(key);
         }
         if delta == Totals::default() {
-            return; // the same event written again
+            return true; // the same event written again
         }
         let (tokens, reasoning) = buckets(delta);
         if tokens.is_zero() {
             self.records_zero += 1;
-            return;
+            return true;
         }
         let state = &self.state;
         self.records.push(UsageRecord {
@@ -260,6 +301,7 @@ impl FileScan {
             reasoning,
             key,
         });
+        true
     }
 }
 

@@ -18,6 +18,7 @@
 pub mod count;
 pub mod entry;
 pub mod file;
+pub mod limits;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -80,8 +81,9 @@ impl FileAgent for CodexProvider {
     const BINARY: &'static str = "codex";
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
-    /// 2: records keep the working directory, not only its label.
-    const CACHE_FORMAT: u32 = 2;
+    /// 2: records keep the working directory, not only its label; 3: each
+    /// file keeps its latest rate-limit reading per limit.
+    const CACHE_FORMAT: u32 = 3;
     /// Plain rollouts, and those Codex compressed (`rollout-….jsonl.zst`,
     /// read through the decoder). A rollout caught as both while Codex
     /// compresses or decompresses it holds the same events twice: the copy
@@ -120,5 +122,7 @@ impl FileAgent for CodexProvider {
 
 #[cfg(test)]
 mod compressed_tests;
+#[cfg(test)]
+mod limits_tests;
 #[cfg(test)]
 mod tests;

@@ -88,6 +88,11 @@ pub struct Counted {
     /// Diagnostic counters of the provider's own, written after the shared
     /// ones (Codex's `snapshots_stale`).
     pub extra_diagnostics: Vec<(DiagnosticKey, u64)>,
+    /// Limit readings named at run time (`rate_limit_<limit_id>_primary`),
+    /// shown with the other metrics.
+    pub limit_metrics: Vec<(String, Metric)>,
+    /// The snapshot's `now`, against which a limit's reset has passed.
+    pub now: DateTime<Utc>,
 }
 
 impl Counted {
@@ -105,6 +110,8 @@ impl Counted {
             duplicate: 0,
             zero: 0,
             extra_metrics: Vec::new(),
+            limit_metrics: Vec::new(),
+            now,
             extra_diagnostics: Vec::new(),
         }
     }

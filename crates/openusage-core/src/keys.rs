@@ -90,6 +90,12 @@ pub mod metric {
     pub const CALCULATED_COST_USD: MetricKey = MetricKey::new("calculated_cost_usd");
     /// Reasoning tokens, a part of output that some agents count apart.
     pub const TOTAL_REASONING_TOKENS: MetricKey = MetricKey::new("total_reasoning_tokens");
+    /// The main rate limit's first (shorter) window, as a percent used (Codex).
+    pub const RATE_LIMIT_PRIMARY: MetricKey = MetricKey::new("rate_limit_primary");
+    /// The main rate limit's second (longer) window (Codex).
+    pub const RATE_LIMIT_SECONDARY: MetricKey = MetricKey::new("rate_limit_secondary");
+    /// The credit balance reported with the main rate limit (Codex).
+    pub const RATE_LIMIT_CREDITS: MetricKey = MetricKey::new("rate_limit_credits");
 }
 
 /// The counters of what was read and dropped.

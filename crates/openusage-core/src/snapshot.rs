@@ -181,6 +181,10 @@ pub struct Metric {
     /// When the agent recorded the reading (a limit reading ages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_at: Option<DateTime<Utc>>,
+    /// `resets_at` lies before the snapshot's `now`: the reading is the
+    /// last one before the window started again, not the current use.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reset_passed: bool,
 }
 
 impl Metric {
@@ -193,6 +197,7 @@ impl Metric {
             limit: None,
             resets_at: None,
             observed_at: None,
+            reset_passed: false,
         }
     }
 

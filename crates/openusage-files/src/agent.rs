@@ -218,6 +218,7 @@ impl<A: FileAgent> AccountReader for FileAccount<A> {
             for (key, metric) in counted.extra_metrics {
                 snapshot.set_metric(key, metric);
             }
+            snapshot.metrics.extend(counted.limit_metrics);
         }
         let wording = Wording {
             agent: A::NAME,

@@ -1,0 +1,71 @@
+//! Codex rate limits (fixtures/codex/limits): the latest reading of each
+//! limit, taken only from counted events, as typed limit metrics; each
+//! figure worked out by hand in the fixture's EXPECTED.md.
+
+use openusage_e2e::{assert_json_eq, fixture, snapshot_json, tree_state};
+use serde_json::{Value, json};
+
+const NOW: &str = "2026-11-20T12:00:00Z";
+
+/// The snapshot's `rate_limit_*` metrics.
+fn limit_metrics(snapshot: &Value) -> Value {
+    let metrics = snapshot["snapshots"][0]["metrics"]
+        .as_object()
+        .expect("metrics");
+    let limits = metrics
+        .iter()
+        .filter(|(name, _)| name.starts_with("rate_limit"))
+        .map(|(name, metric)| (name.clone(), metric.clone()))
+        .collect();
+    Value::Object(limits)
+}
+
+#[test]
+fn the_latest_counted_reading_of_each_limit_fresh_and_cached() {
+    let home = fixture("codex/limits/home");
+    let before = tree_state(&home);
+    // EXPECTED.md: the main limit from line 7 of the 20 November rollout
+    // (line 8 is a stale snapshot), the second limit from its `info: null`
+    // line 6 with the legacy relative reset.
+    let expected = json!({
+        "rate_limit_primary": {
+            "used": 31.0, "unit": "percent", "window": "5h",
+            "resets_at": "2026-11-20T11:30:00Z",
+            "observed_at": "2026-11-20T10:30:00Z",
+            "reset_passed": true
+        },
+        "rate_limit_secondary": {
+            "used": 45.0, "unit": "percent", "window": "7d",
+            "resets_at": "2026-11-25T00:00:00Z",
+            "observed_at": "2026-11-20T10:30:00Z"
+        },
+        "rate_limit_credits": {
+            "used": 12.5, "unit": "credits", "window": "current",
+            "observed_at": "2026-11-20T10:30:00Z"
+        },
+        "rate_limit_codex_bengalfox_primary": {
+            "used": 7.0, "unit": "percent", "window": "1h",
+            "resets_at": "2026-11-20T12:30:00Z",
+            "observed_at": "2026-11-20T10:00:00Z"
+        }
+    });
+    for run_number in 1..=2 {
+        let actual = snapshot_json(&home, &["--now", NOW], "codex");
+        assert_json_eq(
+            &limit_metrics(&actual),
+            &expected,
+            &format!("run {run_number}"),
+        );
+    }
+    assert_eq!(tree_state(&home), before, "the fixture home was changed");
+}
+
+#[test]
+fn before_the_reset_the_same_reading_has_not_passed() {
+    // At 11:00 the 11:30 reset is still ahead: no `reset_passed`.
+    let home = fixture("codex/limits/home");
+    let actual = snapshot_json(&home, &["--now", "2026-11-20T11:00:00Z"], "codex");
+    let primary = &limit_metrics(&actual)["rate_limit_primary"];
+    assert_eq!(primary["used"], json!(31.0));
+    assert!(primary.get("reset_passed").is_none(), "{primary}");
+}
