@@ -225,10 +225,12 @@ impl Incremental for FileScan {
         self.lines_oversized += 1;
     }
 
-    /// What reading lines keeps true: no record is zero. (A reading holds
-    /// no index into its own lists.)
+    /// What reading lines keeps true: no record is zero, and each limit
+    /// reading goes with a record the file holds (or with none yet).
     fn consistent(&self) -> bool {
+        let records = self.records.len();
         self.records.iter().all(|r| !r.tokens.is_zero())
+            && self.limits.iter().all(|l| l.after <= records)
     }
 }
 
@@ -399,6 +401,22 @@ mod consistency_tests {
             scan_reader(Path::new("/r.jsonl"), line.as_bytes(), DateTime::UNIX_EPOCH).unwrap();
         assert_eq!(scan.records.len(), 1);
         assert!(scan.consistent());
+        let mut beyond = scan.clone();
+        beyond.limits.push(LimitSeen {
+            reading: Reading {
+                limit_id: None,
+                primary: None,
+                secondary: None,
+                plan_type: None,
+                credits: None,
+            },
+            at: None,
+            after: 2,
+        });
+        assert!(
+            !beyond.consistent(),
+            "a reading after a record the file lacks"
+        );
         scan.records[0].tokens = Tokens::default();
         assert!(!scan.consistent());
     }
