@@ -418,6 +418,7 @@ mod tests {
             "monthly",
             "session",
             "project",
+            "blocks",
         ];
         assert_eq!(checked, expected);
     }
