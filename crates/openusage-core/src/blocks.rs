@@ -132,7 +132,8 @@ impl Builder {
     fn new(hour: &HourRow) -> Self {
         Builder {
             start: hour.hour,
-            end: hour.hour + LENGTH,
+            // Checked: `+` panics past chrono's last instant.
+            end: (hour.hour.checked_add_signed(LENGTH)).unwrap_or(DateTime::<Utc>::MAX_UTC),
             first: hour.first,
             last: hour.last,
             usage: Usage::default(),
@@ -208,7 +209,9 @@ fn hours(span: TimeDelta) -> f64 {
 
 /// The blocks `--recent` keeps: active, or ended within [`RECENT`] of now.
 pub fn recent(blocks: Vec<Block>, now: DateTime<Utc>) -> Vec<Block> {
-    let since = now - RECENT;
+    let since = now
+        .checked_sub_signed(RECENT)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
     blocks
         .into_iter()
         .filter(|b| b.is_active() || b.end >= since)

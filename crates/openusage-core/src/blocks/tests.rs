@@ -221,3 +221,31 @@ fn recent_keeps_the_active_and_those_ended_in_the_last_three_days() {
     assert_eq!(percent_of(1, 0), None);
     assert_eq!(max_past_total(&kept[1..]), None);
 }
+
+#[test]
+fn a_record_at_the_last_instants_chrono_knows_makes_a_block_without_panicking() {
+    let last = DateTime::<Utc>::MAX_UTC - TimeDelta::minutes(90);
+    let mut agg = Aggregator::new(last, Zone::Utc);
+    agg.add(&Record {
+        session: "s",
+        at: last,
+        model: "m",
+        upstream_provider: None,
+        workspace: None,
+        kind: kind::ASSISTANT,
+        subkind: None,
+        response_model: None,
+        tokens: Tokens {
+            input: 1,
+            ..Tokens::default()
+        },
+        cache_write_1h: 0,
+        cost_usd: None,
+        origin: Default::default(),
+    });
+    let l = agg.fill(&mut Snapshot::new("pi", "pi", last, Status::Ok, ""));
+    let got = of(&l, "2026-11-20T12:00:00Z");
+    // Its hour + 5 h is past the last instant: the block ends there.
+    assert_eq!(got[0].end, DateTime::<Utc>::MAX_UTC);
+    assert!(got[0].is_active());
+}

@@ -192,9 +192,10 @@ fn table(ctx: &Context<'_>, shown: &[Block], limit: Option<u64>, args: &Blocks) 
         heads.push("% OF LIMIT");
     }
     heads.extend(["COST", "MODELS"]);
-    let mut rows = vec![heads.into_iter().map(String::from).collect()];
+    let mut rows: Vec<Vec<String>> = vec![heads.into_iter().map(String::from).collect()];
+    // Numbers from REQUESTS to COST are right-aligned; MODELS is last.
+    let right: Vec<usize> = (4..rows[0].len() - 1).collect();
     rows.extend(shown.iter().map(|b| row(zone, mode, b, limit)));
-    let right: Vec<usize> = (4..heads_len(limit) - 1).collect();
     let mut out = format!("{title}\n\n{}", table_aligned(&rows, &right));
     // The marks of the cost column, explained as the reports do.
     let mut total = Usage::default();
@@ -208,10 +209,6 @@ fn table(ctx: &Context<'_>, shown: &[Block], limit: Option<u64>, args: &Blocks) 
         out.push_str(&live_lines(zone, block, limit));
     }
     out
-}
-
-fn heads_len(limit: Option<u64>) -> usize {
-    12 + usize::from(limit.is_some())
 }
 
 fn row(zone: Zone, mode: CostMode, b: &Block, limit: Option<u64>) -> Vec<String> {
