@@ -68,9 +68,9 @@ fn captures_are_true(relative: &str, count: usize) {
 
 #[test]
 fn the_usage_page_shows_what_the_program_prints() {
-    // The dashboard, analytics and six report captures (one fitted to 80
-    // columns).
-    captures_are_true("docs/usage.md", 8);
+    // The dashboard, analytics, six report captures (one fitted to 80
+    // columns) and the blocks.
+    captures_are_true("docs/usage.md", 9);
 }
 
 #[test]

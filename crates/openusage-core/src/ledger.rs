@@ -21,6 +21,10 @@ pub struct Ledger {
     pub models: Vec<ModelKey>,
     /// In the order their first record was counted.
     pub rows: Vec<LedgerRow>,
+    /// The same records summed per (UTC hour, model, kind), in the order
+    /// their first record was counted: what 5-hour blocks are made of
+    /// (a block starts on a UTC hour, so its records are whole hours).
+    pub hours: Vec<HourRow>,
 }
 
 impl Ledger {
@@ -87,12 +91,33 @@ pub struct LedgerRow {
     pub usage: Usage,
 }
 
+/// The records of one UTC hour for one model and kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HourRow {
+    /// The hour's start, in UTC.
+    pub hour: DateTime<Utc>,
+    pub model: u32,
+    pub kind: &'static str,
+    /// The earliest and latest record.
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+    pub usage: Usage,
+}
+
+/// `at` floored to its UTC hour (an hour is 3600 s in UTC: no leap
+/// seconds in chrono's arithmetic).
+pub fn utc_hour(at: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = at.timestamp().div_euclid(3600) * 3600;
+    DateTime::from_timestamp(secs, 0).unwrap_or(at)
+}
+
 /// Builds a [`Ledger`] record by record, with the aggregator's session and
 /// model numbers.
 #[derive(Debug)]
 pub(crate) struct LedgerBuilder {
     ledger: Ledger,
     rows: FxHashMap<(u32, NaiveDate, u32, &'static str), usize>,
+    hours: FxHashMap<(i64, u32, &'static str), usize>,
 }
 
 impl LedgerBuilder {
@@ -103,6 +128,7 @@ impl LedgerBuilder {
                 ..Ledger::default()
             },
             rows: FxHashMap::default(),
+            hours: FxHashMap::default(),
         }
     }
 
@@ -149,6 +175,29 @@ impl LedgerBuilder {
                 ledger.rows.len() - 1
             });
         let row = &mut ledger.rows[index];
+        row.first = row.first.min(at);
+        row.last = row.last.max(at);
+        row.usage.add_record(record, cost);
+        self.add_hour(model, record, cost);
+    }
+
+    /// Adds `record` to its (UTC hour, model, kind) sum.
+    fn add_hour(&mut self, model: u32, record: &Record, cost: &RecordCost) {
+        let (at, hours) = (record.at, &mut self.ledger.hours);
+        let hour = utc_hour(at);
+        let key = (hour.timestamp(), model, record.kind);
+        let index = *self.hours.entry(key).or_insert_with(|| {
+            hours.push(HourRow {
+                hour,
+                model,
+                kind: record.kind,
+                first: at,
+                last: at,
+                usage: Usage::default(),
+            });
+            hours.len() - 1
+        });
+        let row = &mut hours[index];
         row.first = row.first.min(at);
         row.last = row.last.max(at);
         row.usage.add_record(record, cost);

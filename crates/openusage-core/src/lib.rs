@@ -22,7 +22,7 @@
 //! - [`snapshot`]: the types that serialise to the JSON contract;
 //! - [`ledger`] and [`report`]: what was counted, by session, day and model,
 //!   and the daily, weekly, monthly, session and project reports made from
-//!   it;
+//!   it; [`blocks`]: the 5-hour blocks made from the ledgers' hour sums;
 //! - [`pricing`]: list prices ([`pricing::Prices`]) and what a record costs
 //!   at them, for the records whose agent recorded no cost;
 //! - [`zone`]: where days start; [`humanize`]: numbers for people.
@@ -31,6 +31,7 @@
 //! files incrementally, `openusage-jsonl` reads their lines.
 
 pub mod aggregate;
+pub mod blocks;
 mod clock;
 mod env;
 pub mod humanize;

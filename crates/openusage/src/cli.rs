@@ -120,6 +120,9 @@ pub enum Command {
     Session(ReportFlags),
     /// Usage per project (working directory): the same as `report project`
     Project(ReportFlags),
+    /// 5-hour blocks per account: usage, and the active block's burn rate
+    /// and projection
+    Blocks(Blocks),
     /// Print a shell completion script for SHELL on stdout
     Completions {
         /// The shell the script is for
@@ -235,6 +238,47 @@ impl WeekStart {
             WeekStart::Monday => "Monday",
             WeekStart::Sunday => "Sunday",
         }
+    }
+}
+
+/// `openusage blocks`.
+#[derive(Debug, Args)]
+pub struct Blocks {
+    /// Only the active block (now before its end) of each account
+    #[arg(long, conflicts_with = "recent")]
+    pub active: bool,
+    /// Only the active blocks and those that ended in the last 3 days
+    #[arg(long)]
+    pub recent: bool,
+    /// Print JSON instead of a table
+    #[arg(short, long)]
+    pub json: bool,
+    /// Show each block's tokens as a percent of N tokens, or of the largest
+    /// past block's with `max`
+    #[arg(long, value_name = "N|max", value_parser = parse_token_limit)]
+    pub token_limit: Option<TokenLimit>,
+    /// Only this provider's accounts
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+    /// Exit 0 even when an account could not be read fully
+    #[arg(long)]
+    pub allow_partial: bool,
+}
+
+/// `--token-limit`: a number of tokens, or the largest past block's total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenLimit {
+    Tokens(u64),
+    Max,
+}
+
+fn parse_token_limit(text: &str) -> Result<TokenLimit, String> {
+    match text {
+        "max" => Ok(TokenLimit::Max),
+        _ => match text.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(TokenLimit::Tokens(n)),
+            _ => Err("expected a number of tokens above 0, or max".to_owned()),
+        },
     }
 }
 
@@ -374,6 +418,7 @@ mod tests {
             "monthly",
             "session",
             "project",
+            "blocks",
         ];
         assert_eq!(checked, expected);
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns its whole output (an [`Output`]),
 //! printed only once it is complete.
 
+mod blocks;
 mod detect;
 mod man;
 mod report;
@@ -156,6 +157,7 @@ fn run_with(
             *allow_partial,
         ),
         Some(Command::Report(r)) => report::run(&context(registry)?, r),
+        Some(Command::Blocks(b)) => blocks::run(&context(registry)?, b),
         Some(Command::Daily(flags)) => report(registry, ReportBy::Daily, flags),
         Some(Command::Weekly(flags)) => report(registry, ReportBy::Weekly, flags),
         Some(Command::Monthly(flags)) => report(registry, ReportBy::Monthly, flags),

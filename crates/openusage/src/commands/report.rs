@@ -406,7 +406,7 @@ fn finish(head: &Head<'_>, mut rows: Vec<Vec<String>>, right: &[usize], total: &
 /// whose sums saturated (their message says the figures are lower bounds),
 /// each named with its message; then what was skipped of each, by path. A
 /// report is never silently short.
-fn notes(collected: &[Collected]) -> Vec<String> {
+pub(super) fn notes(collected: &[Collected]) -> Vec<String> {
     let told = |c: &&Collected| {
         c.snapshot.status != Status::Ok
             || c.snapshot.diagnostic(diagnostic::SUMS_SATURATED).is_some()

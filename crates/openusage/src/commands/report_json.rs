@@ -7,7 +7,7 @@
 //! working directory, no breakdown.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use openusage_core::report::{PeriodRow, ProjectRow, SessionRow, Sums};
+use openusage_core::report::{ModelName, PeriodRow, ProjectRow, SessionRow, Sums};
 use openusage_core::usage::Usage;
 use serde::Serialize;
 
@@ -162,15 +162,18 @@ pub struct Model<'a> {
     pub usage: UsageFields,
 }
 
-fn models(sums: &Sums) -> Vec<Model<'_>> {
-    sums.models
-        .iter()
-        .map(|(name, usage)| Model {
+impl<'a> From<&'a (ModelName, Usage)> for Model<'a> {
+    fn from((name, usage): &'a (ModelName, Usage)) -> Self {
+        Model {
             model: &name.model,
             upstream_provider: name.upstream_provider.as_deref(),
             usage: UsageFields::from(usage),
-        })
-        .collect()
+        }
+    }
+}
+
+fn models(sums: &Sums) -> Vec<Model<'_>> {
+    sums.models.iter().map(Model::from).collect()
 }
 
 /// The requests, tokens and cost every row, model and total has.
@@ -229,7 +232,6 @@ fn is_zero(n: &u64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use openusage_core::report::ModelName;
     use openusage_core::usage::Tokens;
     use serde_json::json;
 
