@@ -274,19 +274,7 @@ fn signal_restores_the_terminal(signal: &str, number: i32, ready: impl Fn(&str) 
     let tmp = tempfile::tempdir().unwrap();
     let command = dashboard_under_sh(tmp.path());
     let tmux = Tmux::start(120, 40, &command);
-    let shell: u32 = tmux
-        .run(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
-        .trim()
-        .parse()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let pid = loop {
-        if let Some(pid) = child_openusage(shell) {
-            break pid;
-        }
-        assert!(Instant::now() < deadline, "the dashboard did not start");
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let pid = dashboard_pid(&tmux);
     tmux.wait_for("the dashboard", ready);
     let killed = Command::new("kill")
         .args([&format!("-{signal}"), &pid.to_string()])
