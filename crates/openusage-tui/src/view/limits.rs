@@ -34,10 +34,20 @@ pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
         .iter()
         .map(|l| text::width(l) + 1)
         .fold(LABEL, usize::max);
+    let texts: Vec<Texts> = limits.iter().map(|(_, m)| texts(s, m)).collect();
+    // One gauge width for every line, so their fill compares at a glance:
+    // what the longest text leaves.
+    let cells = texts
+        .iter()
+        .filter(|t| t.since.is_none())
+        .map(|t| width.saturating_sub(column + text::width(&t.tail) + t.age_width()))
+        .min()
+        .unwrap_or(0)
+        .clamp(MIN_GAUGE, MAX_GAUGE);
     labels
         .iter()
-        .zip(&limits)
-        .map(|(label, (_, m))| line(s, &text::pad_right(label, column), m, width))
+        .zip(limits.iter().zip(texts))
+        .map(|(label, ((_, m), t))| line(&text::pad_right(label, column), m, t, cells))
         .collect()
 }
 
@@ -78,37 +88,58 @@ fn order(key: &str) -> Order {
     Order { id, rank }
 }
 
-/// One gauge line, `label` already padded to its column.
-fn line(s: &Snapshot, label: &str, m: &Metric, width: usize) -> Line<'static> {
+/// The words of one gauge line.
+struct Texts {
+    /// `reset since …` when the window has started again since the reading.
+    since: Option<String>,
+    /// ` 31% · resets in 2h 13m`, after the gauge.
+    tail: String,
+    /// ` · read 3h ago`, when the reading is old.
+    age: Option<String>,
+}
+
+impl Texts {
+    fn age_width(&self) -> usize {
+        self.age.as_deref().map_or(0, text::width)
+    }
+}
+
+fn texts(s: &Snapshot, m: &Metric) -> Texts {
     let as_of = s.timestamp;
     let age = m
         .observed_at
         .filter(|at| as_of - *at > STALE_AFTER)
         .map(|at| format!(" · read {} ago", span(as_of - at)));
-    let passed = m.resets_at.filter(|r| m.reset_passed || *r < as_of);
-    let mut spans = vec![Span::raw(label.to_owned())];
-    if let Some(reset) = passed {
-        // The percent belongs to a window that has started again.
-        spans.push(Span::styled(
-            format!("reset since {}", clock(s, reset)),
-            Style::new().fg(Color::Gray),
-        ));
-    } else {
-        let used = m.used.as_f64();
-        let mut tail = format!(" {}%", percent(used));
-        if let Some(reset) = m.resets_at {
-            tail.push_str(&format!(" · resets in {}", span(reset - as_of)));
-        }
-        let room = width.saturating_sub(text::width(label) + text::width(&tail));
-        let room = room - age.as_deref().map_or(0, text::width).min(room);
-        let cells = room.clamp(MIN_GAUGE, MAX_GAUGE);
-        spans.push(Span::styled(
-            gauge(used, cells),
-            Style::new().fg(color(used)),
-        ));
-        spans.push(Span::raw(tail));
+    // The percent belongs to a window that has started again.
+    let since = m
+        .resets_at
+        .filter(|r| m.reset_passed || *r < as_of)
+        .map(|r| format!("reset since {}", clock(s, r)));
+    let mut tail = format!(" {}%", percent(m.used.as_f64()));
+    if let Some(reset) = m.resets_at {
+        tail.push_str(&format!(" · resets in {}", span(reset - as_of)));
     }
-    spans.extend(age.map(|a| Span::styled(a, Style::new().fg(Color::Yellow))));
+    Texts { since, tail, age }
+}
+
+/// One gauge line of `cells` cells, `label` already padded to its column.
+fn line(label: &str, m: &Metric, t: Texts, cells: usize) -> Line<'static> {
+    let mut spans = vec![Span::raw(label.to_owned())];
+    match t.since {
+        Some(since) => spans.push(Span::styled(since, Style::new().fg(Color::Gray))),
+        None => {
+            let used = m.used.as_f64();
+            spans.push(Span::styled(
+                gauge(used, cells),
+                Style::new().fg(color(used)),
+            ));
+            spans.push(Span::raw(t.tail));
+        }
+    }
+    spans.extend(
+        t.age
+            .map(|a| Span::styled(a, Style::new().fg(Color::Yellow))),
+    );
     Line::from(spans)
 }
 
@@ -281,6 +312,10 @@ mod tests {
                 .iter()
                 .all(|h| h.len() == "Limit codex_bengalfox 1h ".len())
         );
+        // And every gauge is as wide as the longest text leaves room for:
+        // 60 - 25 - ` 10% · resets in 30m` (20) = 15 cells.
+        let cells = |l: &String| l.chars().filter(|c| matches!(c, '█' | '░')).count();
+        assert!(lines.iter().all(|l| cells(l) == 15), "{lines:#?}");
     }
 
     #[test]
