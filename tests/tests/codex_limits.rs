@@ -2,7 +2,7 @@
 //! limit, taken only from counted events, as typed limit metrics; each
 //! figure worked out by hand in the fixture's EXPECTED.md.
 
-use openusage_e2e::{assert_json_eq, fixture, snapshot_json, tree_state};
+use openusage_e2e::{assert_json_eq, fixture, fixture_json, snapshot_json, tree_state};
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-11-20T12:00:00Z";
@@ -68,4 +68,16 @@ fn before_the_reset_the_same_reading_has_not_passed() {
     let primary = &limit_metrics(&actual)["rate_limit_primary"];
     assert_eq!(primary["used"], json!(31.0));
     assert!(primary.get("reset_passed").is_none(), "{primary}");
+}
+
+#[test]
+fn the_whole_snapshot_matches_the_one_the_tile_screen_draws() {
+    // crates/openusage-tui/tests/screens.rs draws the Codex tile from this
+    // file; its limit metrics are the hand-derived ones asserted above, its
+    // totals EXPECTED.md's records (A: 200 + 50 cached in, 30 out; B: 40
+    // in, 4 out).
+    let home = fixture("codex/limits/home");
+    let expected = fixture_json("codex/limits/expected/snapshot-codex.json");
+    let actual = snapshot_json(&home, &["--now", NOW], "codex");
+    assert_json_eq(&actual, &expected, "fixtures/codex/limits/expected");
 }

@@ -51,13 +51,14 @@ impl Provider for CodexProvider {
         "~/.codex"
     }
 
-    /// Codex counts reasoning tokens (a part of output) apart.
+    /// Codex counts reasoning tokens (a part of output) apart, and records
+    /// rate-limit readings.
     fn tile(&self) -> TileSpec {
         const EXTRA: &[TokenRow] = &[TokenRow {
             label: "reasoning",
             metric: metric::TOTAL_REASONING_TOKENS,
         }];
-        TileSpec::with_extra_tokens(EXTRA)
+        TileSpec::with_extra_tokens(EXTRA).with_limits()
     }
 
     fn detect(&self, env: &Env) -> Detection {

@@ -14,12 +14,26 @@ pub struct TileSpec {
     /// reasoning tokens): shown in the tile's token split after output,
     /// when the snapshot has the metric.
     pub extra_tokens: &'static [TokenRow],
+    /// Draw a gauge for each limit reading: every metric whose `unit` is
+    /// `percent` and that has a `window` (Codex's `rate_limit_*`).
+    pub limits: bool,
 }
 
 impl TileSpec {
     /// A tile with extra token rows.
     pub const fn with_extra_tokens(extra_tokens: &'static [TokenRow]) -> Self {
-        TileSpec { extra_tokens }
+        TileSpec {
+            extra_tokens,
+            limits: false,
+        }
+    }
+
+    /// The same tile, with a gauge line for each limit reading.
+    pub const fn with_limits(self) -> Self {
+        TileSpec {
+            limits: true,
+            ..self
+        }
     }
 }
 

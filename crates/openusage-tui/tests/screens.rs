@@ -17,7 +17,7 @@
 
 use std::path::PathBuf;
 
-use openusage_core::{Snapshot, SnapshotReport, Status};
+use openusage_core::{About, Snapshot, SnapshotReport, Status};
 use openusage_tui::state::{Action, TILES_ELSEWHERE, WINDOW_ELSEWHERE};
 use openusage_tui::view::Pages;
 use openusage_tui::{App, Page, Window, once, view};
@@ -77,6 +77,26 @@ fn the_pi_tile_at_120_and_60_columns() {
         no_line_wider_than(&text, usize::from(width));
         assert_screen(&format!("dashboard-pi-{width}"), &text);
     }
+}
+
+/// The Codex tile of fixtures/codex/limits at 12:00 on 20 November 2026,
+/// with the spec the Codex provider declares: its main limit's 5-hour
+/// window reset at 11:30 (read at 10:30), its 7-day window at 45 %, and a
+/// second limit (`codex_bengalfox`, 1 hour, 7 %).
+#[test]
+fn the_codex_tile_draws_its_limit_gauges_at_100_columns() {
+    let text = std::fs::read_to_string(
+        workspace().join("fixtures/codex/limits/expected/snapshot-codex.json"),
+    )
+    .unwrap();
+    let snapshots = serde_json::from_str::<SnapshotReport>(&text)
+        .unwrap()
+        .snapshots;
+    let mut app = App::with_snapshots(Page::Dashboard, snapshots)
+        .with_providers(vec![About::of(&codex_provider::CodexProvider)]);
+    let text = screen(&mut app, 100);
+    no_line_wider_than(&text, 100);
+    assert_screen("dashboard-codex-limits-100", &text);
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod analytics;
 mod chrome;
 mod help;
 mod layout;
+mod limits;
 pub mod table;
 pub mod tall;
 pub mod tile;

@@ -204,6 +204,9 @@ pub(super) fn head(
     if let Some(agents) = super::agents::shares(s) {
         out.extend(wrap(Some("Agents"), &agents, width, Style::new()));
     }
+    if spec.limits {
+        out.extend(super::limits::lines(s, width));
+    }
     out
 }
 
