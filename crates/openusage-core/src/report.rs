@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
 
 use crate::ledger::{Ledger, LedgerRow};
+use crate::provider::Collected;
 use crate::usage::Usage;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -69,6 +70,17 @@ pub struct Source<'a> {
     pub provider_id: &'a str,
     pub account_id: &'a str,
     pub ledger: &'a Ledger,
+}
+
+impl<'a> From<&'a Collected> for Source<'a> {
+    /// The ledger of one collection, named by its snapshot's account.
+    fn from(c: &'a Collected) -> Self {
+        Source {
+            provider_id: &c.snapshot.provider_id,
+            account_id: &c.snapshot.account_id,
+            ledger: &c.ledger,
+        }
+    }
 }
 
 /// A model as reports split by it: its id and upstream provider.

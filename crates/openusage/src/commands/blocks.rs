@@ -19,14 +19,7 @@ use crate::terminal::table_aligned;
 
 pub fn run(ctx: &Context<'_>, args: &Blocks) -> Result<Output> {
     let collected = collect_once(ctx, accounts_for(ctx, args.provider.as_deref())?);
-    let sources: Vec<Source<'_>> = collected
-        .iter()
-        .map(|c| Source {
-            provider_id: &c.snapshot.provider_id,
-            account_id: &c.snapshot.account_id,
-            ledger: &c.ledger,
-        })
-        .collect();
+    let sources: Vec<Source<'_>> = collected.iter().map(Source::from).collect();
     let now = ctx.clock.now();
     let all = blocks::blocks(&sources, now);
     // `max` measures against every past block, shown or not.

@@ -56,14 +56,7 @@ pub(super) fn render(
         width: args.width.or(terminal).map(usize::from),
         compact: args.compact,
     };
-    let sources: Vec<Source<'_>> = collected
-        .iter()
-        .map(|c| Source {
-            provider_id: &c.snapshot.provider_id,
-            account_id: &c.snapshot.account_id,
-            ledger: &c.ledger,
-        })
-        .collect();
+    let sources: Vec<Source<'_>> = collected.iter().map(Source::from).collect();
     let head = Head {
         ctx,
         args,
