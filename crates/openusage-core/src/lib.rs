@@ -23,6 +23,7 @@
 //! - [`ledger`] and [`report`]: what was counted, by session, day and model,
 //!   and the daily, weekly, monthly, session and project reports made from
 //!   it; [`blocks`]: the 5-hour blocks made from the ledgers' hour sums;
+//!   [`limits`]: a snapshot's limit readings, in the order views show them;
 //! - [`pricing`]: list prices ([`pricing::Prices`]) and what a record costs
 //!   at them, for the records whose agent recorded no cost;
 //! - [`zone`]: where days start; [`humanize`]: numbers for people.
@@ -37,6 +38,7 @@ mod env;
 pub mod humanize;
 pub mod keys;
 pub mod ledger;
+pub mod limits;
 pub mod open;
 pub mod options;
 pub mod pricing;

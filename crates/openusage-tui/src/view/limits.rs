@@ -1,8 +1,8 @@
 //! A tile's limit gauges: one line per limit reading (a metric in
 //! `percent` with a window), for tiles whose provider asks for them.
 
-use chrono::{DateTime, Duration, Utc};
-use openusage_core::{Metric, Snapshot};
+use openusage_core::Snapshot;
+use openusage_core::limits::{self, Reading};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
@@ -15,26 +15,17 @@ const ID: usize = 24;
 const MIN_GAUGE: usize = 8;
 /// Past this a wider gauge reads no better.
 const MAX_GAUGE: usize = 40;
-/// A reading older than this says its age.
-const STALE_AFTER: Duration = Duration::hours(1);
 
-/// The gauge lines of `s`'s limit readings: the main limit before the
-/// others (by id), each one's primary window before its secondary.
+/// The gauge lines of `s`'s limit readings, in [`limits::readings`]' order.
 pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
-    let mut limits: Vec<(Order, &Metric)> = s
-        .metrics
-        .iter()
-        .filter(|(_, m)| m.unit == "percent" && !m.window.is_empty())
-        .map(|(key, m)| (order(key), m))
-        .collect();
-    limits.sort_by(|a, b| a.0.cmp(&b.0));
-    let labels: Vec<String> = limits.iter().map(|(o, m)| label(o, m)).collect();
+    let readings = limits::readings(s);
+    let labels: Vec<String> = readings.iter().map(label).collect();
     // One column for every label, so the gauges start together.
     let column = labels
         .iter()
         .map(|l| text::width(l) + 1)
         .fold(LABEL, usize::max);
-    let texts: Vec<Texts> = limits.iter().map(|(_, m)| texts(s, m)).collect();
+    let texts: Vec<Texts> = readings.iter().map(|r| texts(s, r)).collect();
     // One gauge width for every line, so their fill compares at a glance:
     // what the longest text leaves.
     let cells = texts
@@ -46,46 +37,18 @@ pub fn lines(s: &Snapshot, width: usize) -> Vec<Line<'static>> {
         .clamp(MIN_GAUGE, MAX_GAUGE);
     labels
         .iter()
-        .zip(limits.iter().zip(texts))
-        .map(|(label, ((_, m), t))| line(&text::pad_right(label, column), m, t, cells))
+        .zip(readings.iter().zip(texts))
+        .map(|(label, (r, t))| line(&text::pad_right(label, column), r, t, cells))
         .collect()
 }
 
 /// `Limit 5h` for the main limit, `Limit <id> 1h` for another.
-fn label(order: &Order, m: &Metric) -> String {
-    match &order.id {
-        None => format!("Limit {}", text::clean(&m.window)),
-        Some(id) => format!(
-            "Limit {} {}",
-            text::fit(&text::clean(id), ID),
-            text::clean(&m.window)
-        ),
+fn label(r: &Reading<'_>) -> String {
+    let window = text::clean(&r.metric.window);
+    match r.id {
+        None => format!("Limit {window}"),
+        Some(id) => format!("Limit {} {window}", text::fit(&text::clean(id), ID)),
     }
-}
-
-/// Where a limit metric sorts: `rate_limit_primary` is the main limit's
-/// first window, `rate_limit_<id>_secondary` the second window of `<id>`.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Order {
-    /// `None` for the main limit, which sorts first.
-    id: Option<String>,
-    rank: u8,
-}
-
-fn order(key: &str) -> Order {
-    let (group, rank) = if let Some(group) = key.strip_suffix("_primary") {
-        (group, 0)
-    } else if let Some(group) = key.strip_suffix("_secondary") {
-        (group, 1)
-    } else {
-        (key, 2)
-    };
-    let id = match group.strip_prefix("rate_limit") {
-        Some("") => None,
-        Some(rest) => Some(rest.trim_start_matches('_').to_owned()),
-        None => Some(group.to_owned()),
-    };
-    Order { id, rank }
 }
 
 /// The words of one gauge line.
@@ -104,31 +67,26 @@ impl Texts {
     }
 }
 
-fn texts(s: &Snapshot, m: &Metric) -> Texts {
-    let as_of = s.timestamp;
-    let age = m
-        .observed_at
-        .filter(|at| as_of - *at > STALE_AFTER)
-        .map(|at| format!(" · read {} ago", span(as_of - at)));
-    // The percent belongs to a window that has started again.
-    let since = m
-        .resets_at
-        .filter(|r| m.reset_passed || *r < as_of)
-        .map(|r| format!("reset since {}", clock(s, r)));
-    let mut tail = format!(" {}%", percent(m.used.as_f64()));
-    if let Some(reset) = m.resets_at {
-        tail.push_str(&format!(" · resets in {}", span(reset - as_of)));
+fn texts(s: &Snapshot, r: &Reading<'_>) -> Texts {
+    let w = r.words(s);
+    let mut tail = format!(" {}", w.percent);
+    if let Some(within) = &w.resets_in {
+        tail.push_str(&format!(" · resets in {within}"));
     }
-    Texts { since, tail, age }
+    Texts {
+        since: w.reset_since.map(|at| format!("reset since {at}")),
+        tail,
+        age: w.age.map(|age| format!(" · read {age} ago")),
+    }
 }
 
 /// One gauge line of `cells` cells, `label` already padded to its column.
-fn line(label: &str, m: &Metric, t: Texts, cells: usize) -> Line<'static> {
+fn line(label: &str, r: &Reading<'_>, t: Texts, cells: usize) -> Line<'static> {
     let mut spans = vec![Span::raw(label.to_owned())];
     match t.since {
         Some(since) => spans.push(Span::styled(since, Style::new().fg(Color::Gray))),
         None => {
-            let used = m.used.as_f64();
+            let used = r.metric.used.as_f64();
             spans.push(Span::styled(
                 gauge(used, cells),
                 Style::new().fg(color(used)),
@@ -141,13 +99,6 @@ fn line(label: &str, m: &Metric, t: Texts, cells: usize) -> Line<'static> {
             .map(|a| Span::styled(a, Style::new().fg(Color::Yellow))),
     );
     Line::from(spans)
-}
-
-/// `used` percent as a whole number, within 0 to 100 (a reading can say
-/// more than 100, or nothing sensible).
-fn percent(used: f64) -> String {
-    let used = if used.is_finite() { used } else { 0.0 };
-    format!("{:.0}", used.max(0.0))
 }
 
 fn gauge(used: f64, cells: usize) -> String {
@@ -168,37 +119,12 @@ fn color(used: f64) -> Color {
     }
 }
 
-/// `at` on the snapshot's wall clock: the time of day, with the date when
-/// it is not the snapshot's day.
-fn clock(s: &Snapshot, at: DateTime<Utc>) -> String {
-    let zone = s.zone();
-    let wall = zone.wall_clock(at);
-    match wall.split_once(' ') {
-        Some((_, time)) if zone.date(at) == s.today() => time.to_owned(),
-        _ => wall,
-    }
-}
-
-/// A length of time in whole minutes: `13m`, `2h 13m`, `4d 12h`.
-fn span(d: Duration) -> String {
-    let minutes = d.num_minutes().max(0);
-    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
-    match (days, hours, mins) {
-        (0, 0, 0) if d > Duration::zero() => "<1m".to_owned(),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, Duration, Utc};
+    use chrono::{DateTime, Utc};
     use openusage_core::{Metric, Snapshot, Status};
 
-    use super::{lines, span};
+    use super::lines;
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
@@ -316,22 +242,5 @@ mod tests {
         // 60 - 25 - ` 10% · resets in 30m` (20) = 15 cells.
         let cells = |l: &String| l.chars().filter(|c| matches!(c, '█' | '░')).count();
         assert!(lines.iter().all(|l| cells(l) == 15), "{lines:#?}");
-    }
-
-    #[test]
-    fn lengths_of_time_read_in_minutes_hours_and_days() {
-        let cases = [
-            (Duration::zero(), "0m"),
-            (Duration::seconds(59), "<1m"),
-            (Duration::minutes(59), "59m"),
-            (Duration::minutes(60), "1h"),
-            (Duration::minutes(133), "2h 13m"),
-            (Duration::hours(24), "1d"),
-            (Duration::minutes(25 * 60 + 30), "1d 1h"),
-            (Duration::minutes(-5), "0m"),
-        ];
-        for (d, text) in cases {
-            assert_eq!(span(d), text, "{d:?}");
-        }
     }
 }
