@@ -81,3 +81,23 @@ fn the_whole_snapshot_matches_the_one_the_tile_screen_draws() {
     let actual = snapshot_json(&home, &["--now", NOW], "codex");
     assert_json_eq(&actual, &expected, "fixtures/codex/limits/expected");
 }
+
+#[test]
+fn the_snapshot_table_says_each_reading_under_it() {
+    // EXPECTED.md, "In text": the main limit's 5h window reset at 11:30
+    // (read 10:30, 1 h 30 min before now); 7d 45 % to 2026-11-25 00:00,
+    // 4 d 12 h ahead; codex_bengalfox 7 % to 12:30, read 10:00.
+    let home = fixture("codex/limits/home");
+    let (code, out, err) = openusage_e2e::run(openusage_e2e::openusage(&home).args([
+        "--now",
+        NOW,
+        "snapshot",
+        "--provider",
+        "codex",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let expected = "Limits of codex: 5h reset since 11:30, read 1h 30m ago · \
+                    7d 45%, resets in 4d 12h, read 1h 30m ago · \
+                    codex_bengalfox 1h 7%, resets in 30m, read 2h ago\n";
+    assert!(out.ends_with(expected), "{out}");
+}

@@ -33,6 +33,8 @@ fn hostile_names_print_inert_everywhere() {
         &["detect"][..],
         &["report", "session", "--breakdown"][..],
         &["report", "daily", "--breakdown"][..],
+        &["blocks"][..],
+        &["statusline"][..],
     ] {
         let (code, out, err) = run(openusage(home.path()).args(["--now", NOW]).args(args));
         assert_eq!(code, 0, "{args:?}: {err}");
@@ -318,4 +320,28 @@ fn a_closed_or_full_stdout_is_an_error_and_a_closed_pipe_is_not() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn a_hostile_limit_id_prints_inert_in_the_snapshot_and_the_status_line() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".codex/sessions/2026/11/20");
+    fs::create_dir_all(&dir).unwrap();
+    let meta = r#"{"timestamp":"2026-11-20T08:00:00.000Z","type":"session_meta","payload":{"id":"01a1f7c2-0000-7c80-a4e3-2d6f8b0c1e09","timestamp":"2026-11-20T08:00:00.000Z","cwd":"/w"}}"#;
+    let turn = r#"{"timestamp":"2026-11-20T09:00:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":100,"cached_input_tokens":0,"output_tokens":10,"reasoning_output_tokens":0,"total_tokens":110},"last_token_usage":{"input_tokens":100,"cached_input_tokens":0,"output_tokens":10,"reasoning_output_tokens":0,"total_tokens":110}}}}"#;
+    // A limit id: ESC, BEL, CR and RLO as JSON escapes.
+    let limits = r#"{"timestamp":"2026-11-20T11:30:00.000Z","type":"event_msg","payload":{"type":"token_count","info":null,"rate_limits":{"limit_id":"x\u001b]0;owned\u0007\r\u202e","primary":{"used_percent":5.0,"window_minutes":60,"resets_at":1795179600}}}}"#;
+    let name = "rollout-2026-11-20T08-00-00-01a1f7c2-0000-7c80-a4e3-2d6f8b0c1e09.jsonl";
+    fs::write(dir.join(name), format!("{meta}\n{turn}\n{limits}\n")).unwrap();
+    for args in [
+        &["snapshot"][..],
+        &["statusline"][..],
+        &["dashboard", "--once"][..],
+    ] {
+        let (code, out, err) = run(openusage(home.path()).args(["--now", NOW]).args(args));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(out.contains("5%"), "{args:?}: the reading is shown:\n{out}");
+        let bad: Vec<char> = out.chars().filter(|&c| acts_on_a_terminal(c)).collect();
+        assert!(bad.is_empty(), "{args:?} printed {bad:?}:\n{out}");
+    }
 }

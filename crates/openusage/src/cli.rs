@@ -37,7 +37,9 @@ Examples:
 /// names an account's provider taken from `provider_ids` (the registry's):
 /// `--help` and the completions list them, and the host names none.
 pub fn command(provider_ids: &[&'static str]) -> clap::Command {
-    Cli::command().mut_subcommands(|sub| {
+    let placeholders = crate::template::help();
+    let command = Cli::command().mut_subcommand("statusline", |sub| sub.after_help(placeholders));
+    command.mut_subcommands(|sub| {
         // `prices --provider` is a model's upstream provider, not ours.
         let ours =
             sub.get_name() != "prices" && sub.get_arguments().any(|a| a.get_id() == "provider");
@@ -123,6 +125,9 @@ pub enum Command {
     /// 5-hour blocks per account: usage, and the active block's burn rate
     /// and projection
     Blocks(Blocks),
+    /// One short line for shell prompts, tmux and editor status bars: today's
+    /// cost and tokens, the active block, limit percents
+    Statusline(Statusline),
     /// Print a shell completion script for SHELL on stdout
     Completions {
         /// The shell the script is for
@@ -263,6 +268,25 @@ pub struct Blocks {
     /// Exit 0 even when an account could not be read fully
     #[arg(long)]
     pub allow_partial: bool,
+}
+
+/// `openusage statusline`.
+#[derive(Debug, Args)]
+pub struct Statusline {
+    /// What to print: text with placeholders such as {today_cost} (listed
+    /// below); `{{` and `}}` print a brace
+    #[arg(short, long, value_name = "TEMPLATE")]
+    pub format: Option<String>,
+    /// Read Claude Code's statusLine JSON from stdin (its session and
+    /// model); stdin is never read without it
+    #[arg(long)]
+    pub stdin: bool,
+    /// Colour the limit percents with ANSI escape codes (none without it)
+    #[arg(long)]
+    pub color: bool,
+    /// Only this provider's accounts
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
 }
 
 /// `--token-limit`: a number of tokens, or the largest past block's total.
@@ -419,6 +443,7 @@ mod tests {
             "session",
             "project",
             "blocks",
+            "statusline",
         ];
         assert_eq!(checked, expected);
     }

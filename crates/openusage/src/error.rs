@@ -33,6 +33,10 @@ pub enum Error {
     #[error("--since {since} is after --until {until}")]
     EmptyRange { since: NaiveDate, until: NaiveDate },
 
+    /// `statusline --format` holds what is no template.
+    #[error("{0}")]
+    Format(String),
+
     /// A document (`what`: the report, the snapshot) cannot be encoded.
     #[error("cannot encode the {what} as JSON: {source}")]
     Json {
@@ -62,7 +66,8 @@ impl Error {
             Error::Settings(_)
             | Error::Timezone(_)
             | Error::UnknownProvider { .. }
-            | Error::EmptyRange { .. } => 2,
+            | Error::EmptyRange { .. }
+            | Error::Format(_) => 2,
             Error::Live(live::Error::Signal(n)) => u8::try_from(128 + n).unwrap_or(1),
             Error::Json { .. } | Error::Live(_) | Error::StdoutClosed | Error::Output(_) => 1,
         }

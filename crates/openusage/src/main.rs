@@ -8,6 +8,7 @@ mod error;
 mod json_out;
 mod progress;
 mod providers;
+mod template;
 mod terminal;
 
 use std::io::Write;

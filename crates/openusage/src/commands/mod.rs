@@ -9,6 +9,7 @@ mod report_json;
 mod report_layout;
 mod shortfall;
 mod snapshot;
+mod statusline;
 mod view;
 
 use std::cell::RefCell;
@@ -158,6 +159,16 @@ fn run_with(
         ),
         Some(Command::Report(r)) => report::run(&context(registry)?, r),
         Some(Command::Blocks(b)) => blocks::run(&context(registry)?, b),
+        Some(Command::Statusline(s)) => {
+            // No progress bar: a status bar runs it, not a person.
+            let mut ctx = context(registry)?;
+            ctx.stderr_is_terminal = false;
+            let stdin = s
+                .stdin
+                .then(|| statusline::read_within(std::io::stdin(), statusline::WAIT))
+                .flatten();
+            statusline::run(&ctx, s, stdin)
+        }
         Some(Command::Daily(flags)) => report(registry, ReportBy::Daily, flags),
         Some(Command::Weekly(flags)) => report(registry, ReportBy::Weekly, flags),
         Some(Command::Monthly(flags)) => report(registry, ReportBy::Monthly, flags),

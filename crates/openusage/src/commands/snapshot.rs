@@ -1,5 +1,6 @@
 //! `openusage snapshot`: every account's usage, as JSON or one line each.
 
+use openusage_core::limits;
 use openusage_core::{SCHEMA_VERSION, Snapshot, SnapshotReport, Status};
 
 use super::{Context, Output, accounts_for, collect_once, shortfall};
@@ -70,7 +71,25 @@ fn summary(snapshots: &[Snapshot]) -> String {
             clean(&s.message),
         ]
     }));
-    table(&rows)
+    let mut out = table(&rows);
+    for s in snapshots {
+        out.push_str(&limits_line(s));
+    }
+    out
+}
+
+/// `Limits of codex: 5h 31%, resets in 2h 13m · 7d 45%, resets in 4d 12h`
+/// under the table, for an account with limit readings.
+fn limits_line(s: &Snapshot) -> String {
+    let readings = limits::readings(s);
+    if readings.is_empty() {
+        return String::new();
+    }
+    let said: Vec<String> = readings
+        .iter()
+        .map(|r| clean(&limits::sentence(s, r)))
+        .collect();
+    format!("Limits of {}: {}\n", clean(&s.account_id), said.join(" · "))
 }
 
 /// The status as the JSON spells it: `ok`, `unknown`, `error`.
