@@ -2,7 +2,7 @@
 //! limit, taken only from counted events, as typed limit metrics; each
 //! figure worked out by hand in the fixture's EXPECTED.md.
 
-use openusage_e2e::{assert_json_eq, fixture, fixture_json, snapshot_json, tree_state};
+use openusage_e2e::{assert_json_eq, fixture, snapshot_json, tree_state};
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-11-20T12:00:00Z";
@@ -71,15 +71,47 @@ fn before_the_reset_the_same_reading_has_not_passed() {
 }
 
 #[test]
-fn the_whole_snapshot_matches_the_one_the_tile_screen_draws() {
-    // crates/openusage-tui/tests/screens.rs draws the Codex tile from this
-    // file; its limit metrics are the hand-derived ones asserted above, its
-    // totals EXPECTED.md's records (A: 200 + 50 cached in, 30 out; B: 40
-    // in, 4 out).
+fn the_tile_draws_a_gauge_per_window_from_the_files() {
+    // At 100 columns a tile's lines hold 96 (two borders, a space inside
+    // each). The label column is "Limit codex_bengalfox 1h" (24) + 1 = 25.
+    // The gauge width is what the longest text leaves: 7d's tail
+    // " 45% · resets in 4d 12h" (23) and age " · read 1h 30m ago" (18)
+    // leave 96 − 25 − 41 = 30 cells (bengalfox's leave 96 − 25 − 33 = 38).
+    // 45 % of 30 is 13.5, rounded to 14; 7 % is 2.1, rounded to 2.
     let home = fixture("codex/limits/home");
-    let expected = fixture_json("codex/limits/expected/snapshot-codex.json");
-    let actual = snapshot_json(&home, &["--now", NOW], "codex");
-    assert_json_eq(&actual, &expected, "fixtures/codex/limits/expected");
+    let (code, out, err) = openusage_e2e::run(openusage_e2e::openusage(&home).args([
+        "--now",
+        NOW,
+        "dashboard",
+        "--once",
+        "--width",
+        "100",
+        "--provider",
+        "codex",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let gauge = |full: usize| format!("{}{}", "█".repeat(full), "░".repeat(30 - full));
+    let lines = [
+        format!(
+            "Limit 5h{}reset since 11:30 · read 1h 30m ago",
+            " ".repeat(17)
+        ),
+        format!(
+            "Limit 7d{}{} 45% · resets in 4d 12h · read 1h 30m ago",
+            " ".repeat(17),
+            gauge(14)
+        ),
+        format!(
+            "Limit codex_bengalfox 1h {} 7% · resets in 30m · read 2h ago",
+            gauge(2)
+        ),
+    ];
+    for line in lines {
+        assert!(
+            out.contains(&format!("│ {line}")),
+            "{line:?} missing from:\n{out}"
+        );
+    }
 }
 
 #[test]

@@ -17,7 +17,8 @@
 
 use std::path::PathBuf;
 
-use openusage_core::{About, Snapshot, SnapshotReport, Status};
+use chrono::{DateTime, Utc};
+use openusage_core::{About, Metric, Snapshot, SnapshotReport, Status, TileSpec};
 use openusage_tui::state::{Action, TILES_ELSEWHERE, WINDOW_ELSEWHERE};
 use openusage_tui::view::Pages;
 use openusage_tui::{App, Page, Window, once, view};
@@ -79,24 +80,52 @@ fn the_pi_tile_at_120_and_60_columns() {
     }
 }
 
-/// The Codex tile of fixtures/codex/limits at 12:00 on 20 November 2026,
-/// with the spec the Codex provider declares: its main limit's 5-hour
-/// window reset at 11:30 (read at 10:30), its 7-day window at 45 %, and a
-/// second limit (`codex_bengalfox`, 1 hour, 7 %).
+/// A tile whose provider asks for limit gauges, with the readings
+/// fixtures/codex/limits/EXPECTED.md derives for 12:00 on 20 November
+/// 2026 and nothing else: the main limit's 5-hour window reset at 11:30
+/// (read at 10:30), its 7-day window at 45 % (resets 25 November 00:00),
+/// and a second limit (`codex_bengalfox`, 1 hour, 7 %, read at 10:00,
+/// resets 12:30). `tests/tests/codex_limits.rs` checks the same lines
+/// end to end, from the fixture's files.
 #[test]
-fn the_codex_tile_draws_its_limit_gauges_at_100_columns() {
-    let text = std::fs::read_to_string(
-        workspace().join("fixtures/codex/limits/expected/snapshot-codex.json"),
-    )
-    .unwrap();
-    let snapshots = serde_json::from_str::<SnapshotReport>(&text)
-        .unwrap()
-        .snapshots;
-    let mut app = App::with_snapshots(Page::Dashboard, snapshots)
-        .with_providers(vec![About::of(&codex_provider::CodexProvider)]);
+fn a_tile_draws_its_limit_gauges_at_100_columns() {
+    let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+    let limit = |used, window, resets, observed| {
+        Metric::percent_of_limit(used, window, Some(at(resets)), Some(at(observed)))
+    };
+    let mut s = Snapshot::new(
+        "limited",
+        "limited",
+        at("2026-11-20T12:00:00Z"),
+        Status::Ok,
+        "",
+    );
+    let mut primary = limit(31.0, "5h", "2026-11-20T11:30:00Z", "2026-11-20T10:30:00Z");
+    primary.reset_passed = true;
+    let metrics = [
+        ("rate_limit_primary", primary),
+        (
+            "rate_limit_secondary",
+            limit(45.0, "7d", "2026-11-25T00:00:00Z", "2026-11-20T10:30:00Z"),
+        ),
+        (
+            "rate_limit_codex_bengalfox_primary",
+            limit(7.0, "1h", "2026-11-20T12:30:00Z", "2026-11-20T10:00:00Z"),
+        ),
+    ];
+    for (key, m) in metrics {
+        s.metrics.insert(key.to_owned(), m);
+    }
+    let about = About {
+        id: "limited",
+        name: "Limited",
+        looks_in: "~/.limited",
+        tile: TileSpec::with_extra_tokens(&[]).with_limits(),
+    };
+    let mut app = App::with_snapshots(Page::Dashboard, vec![s]).with_providers(vec![about]);
     let text = screen(&mut app, 100);
     no_line_wider_than(&text, 100);
-    assert_screen("dashboard-codex-limits-100", &text);
+    assert_screen("dashboard-limits-100", &text);
 }
 
 #[test]
