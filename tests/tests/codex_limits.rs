@@ -32,21 +32,25 @@ fn the_latest_counted_reading_of_each_limit_fresh_and_cached() {
             "used": 31.0, "unit": "percent", "window": "5h",
             "resets_at": "2026-11-20T11:30:00Z",
             "observed_at": "2026-11-20T10:30:00Z",
-            "reset_passed": true
+            "reset_passed": true,
+            "plan_type": "plus"
         },
         "rate_limit_secondary": {
             "used": 45.0, "unit": "percent", "window": "7d",
             "resets_at": "2026-11-25T00:00:00Z",
-            "observed_at": "2026-11-20T10:30:00Z"
+            "observed_at": "2026-11-20T10:30:00Z",
+            "plan_type": "plus"
         },
         "rate_limit_credits": {
             "used": 12.5, "unit": "credits", "window": "current",
-            "observed_at": "2026-11-20T10:30:00Z"
+            "observed_at": "2026-11-20T10:30:00Z",
+            "plan_type": "plus"
         },
         "rate_limit_codex_bengalfox_primary": {
             "used": 7.0, "unit": "percent", "window": "1h",
             "resets_at": "2026-11-20T12:30:00Z",
-            "observed_at": "2026-11-20T10:00:00Z"
+            "observed_at": "2026-11-20T10:00:00Z",
+            "plan_type": "plus"
         }
     });
     for run_number in 1..=2 {
@@ -128,8 +132,8 @@ fn the_snapshot_table_says_each_reading_under_it() {
         "codex",
     ]));
     assert_eq!(code, 0, "{err}");
-    let expected = "Limits of codex: 5h reset since 11:30, read 1h 30m ago · \
+    let expected = "Limits of codex (plus): 5h reset since 11:30, read 1h 30m ago · \
                     7d 45%, resets in 4d 12h, read 1h 30m ago · \
-                    codex_bengalfox 1h 7%, resets in 30m, read 2h ago\n";
+                    codex_bengalfox 1h 7%, resets in 30m, read 2h ago · 12.5 credits\n";
     assert!(out.ends_with(expected), "{out}");
 }

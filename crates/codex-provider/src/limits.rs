@@ -196,11 +196,15 @@ pub fn metrics(
         let mut metric =
             Metric::percent_of_limit(w.used_percent, &label, w.resets_at, Some(observed));
         metric.reset_passed = w.resets_at.is_some_and(|r| r < now);
+        metric.plan_type = reading.plan_type.clone();
         out.push((name, metric));
     }
-    if let Some(balance) = reading.credits.as_ref().and_then(|c| c.balance) {
+    let credits = reading.credits.as_ref();
+    if let Some(balance) = credits.and_then(|c| c.balance) {
         let mut metric = Metric::amount(balance, "credits", "current");
         metric.observed_at = Some(observed);
+        metric.plan_type = reading.plan_type.clone();
+        metric.unlimited = credits.and_then(|c| c.unlimited).unwrap_or(false);
         out.push((name(metric::RATE_LIMIT_CREDITS, "credits"), metric));
     }
     out

@@ -119,6 +119,38 @@ pub fn readings(s: &Snapshot) -> Vec<Reading<'_>> {
     found.into_iter().map(|(_, r)| r).collect()
 }
 
+/// The plan the readings of `s` name (the first reading's that names one).
+pub fn plan(s: &Snapshot) -> Option<&str> {
+    readings(s)
+        .iter()
+        .find_map(|r| r.metric.plan_type.as_deref())
+}
+
+/// `12.5 credits`, `unlimited credits`: each credit balance of `s` (a
+/// metric in `credits`), the main limit's first.
+pub fn credits(s: &Snapshot) -> Vec<String> {
+    let mut found: Vec<(Order<'_>, &Metric)> = s
+        .metrics
+        .iter()
+        .filter(|(_, m)| m.unit == "credits")
+        .map(|(key, m)| (order(key), m))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+        .into_iter()
+        .map(|(o, m)| {
+            let amount = match m.unlimited {
+                true => "unlimited".to_owned(),
+                false => format!("{}", m.used.as_f64()),
+            };
+            match o.id {
+                None => format!("{amount} credits"),
+                Some(id) => format!("{amount} {id} credits"),
+            }
+        })
+        .collect()
+}
+
 /// Where a limit metric sorts: `rate_limit_primary` is the main limit's
 /// first window, `rate_limit_<id>_secondary` the second window of `<id>`.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -133,6 +165,8 @@ fn order(key: &str) -> Order<'_> {
         (group, 0)
     } else if let Some(group) = key.strip_suffix("_secondary") {
         (group, 1)
+    } else if let Some(group) = key.strip_suffix("_credits") {
+        (group, 2)
     } else {
         (key, 2)
     };
@@ -260,6 +294,24 @@ mod tests {
                 "codex_bengalfox 1h 7%, resets in 30m, read 2h ago",
             ]
         );
+    }
+
+    #[test]
+    fn credits_are_said_main_first_and_the_plan_is_the_first_named() {
+        let mut main = Metric::amount(12.5, "credits", "current");
+        main.plan_type = Some("plus".to_owned());
+        let mut other = Metric::amount(0.0, "credits", "current");
+        other.unlimited = true;
+        let mut window = limit(10.0, "5h", "2026-11-20T12:30:00Z", "2026-11-20T11:30:00Z");
+        window.plan_type = Some("pro".to_owned());
+        let s = snapshot(vec![
+            ("rate_limit_x_credits", other),
+            ("rate_limit_credits", main),
+            ("rate_limit_primary", window),
+        ]);
+        assert_eq!(super::credits(&s), ["12.5 credits", "unlimited x credits"]);
+        // The plan of the first reading (a window), not of the credits.
+        assert_eq!(super::plan(&s), Some("pro"));
     }
 
     #[test]

@@ -185,6 +185,12 @@ pub struct Metric {
     /// last one before the window started again, not the current use.
     #[serde(default, skip_serializing_if = "is_false")]
     pub reset_passed: bool,
+    /// The plan the limit belongs to, as the agent names it (`plus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_type: Option<String>,
+    /// A balance the agent says is not drawn down (unlimited credits).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unlimited: bool,
 }
 
 impl Metric {
@@ -198,6 +204,8 @@ impl Metric {
             resets_at: None,
             observed_at: None,
             reset_passed: false,
+            plan_type: None,
+            unlimited: false,
         }
     }
 

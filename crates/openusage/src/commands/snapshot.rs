@@ -78,18 +78,26 @@ fn summary(snapshots: &[Snapshot]) -> String {
     out
 }
 
-/// `Limits of codex: 5h 31%, resets in 2h 13m · 7d 45%, resets in 4d 12h`
-/// under the table, for an account with limit readings.
+/// `Limits of codex (plus): 5h 31%, resets in 2h 13m · 7d 45%, resets in
+/// 4d 12h · 12.5 credits` under the table, for an account with limit
+/// readings or credits.
 fn limits_line(s: &Snapshot) -> String {
     let readings = limits::readings(s);
-    if readings.is_empty() {
-        return String::new();
-    }
-    let said: Vec<String> = readings
+    let mut said: Vec<String> = readings
         .iter()
         .map(|r| clean(&limits::sentence(s, r)))
         .collect();
-    format!("Limits of {}: {}\n", clean(&s.account_id), said.join(" · "))
+    said.extend(limits::credits(s).iter().map(|c| clean(c)));
+    if said.is_empty() {
+        return String::new();
+    }
+    let plan = limits::plan(s).map(|p| format!(" ({})", clean(p)));
+    format!(
+        "Limits of {}{}: {}\n",
+        clean(&s.account_id),
+        plan.unwrap_or_default(),
+        said.join(" · ")
+    )
 }
 
 /// The status as the JSON spells it: `ok`, `unknown`, `error`.
