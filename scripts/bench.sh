@@ -210,6 +210,7 @@ tool_cmd() {
                 --pi-path "$dir/.pi/agent/sessions,$dir/.omp/agent/sessions")
             ;;
         tokscale)
+            # shellcheck disable=SC2054 # "pi,omp" is one argument: its list of clients.
             CMD=(env -i HOME="$BENCH_DIR/peer-home" PATH="$PATH" "$TOKSCALE" models --json -c pi,omp
                 --home "$dir" --no-spinner)
             ;;
@@ -296,7 +297,7 @@ bench_one() {
     OUTS=$BENCH_DIR/out/$name
     mkdir -p "$OUTS"
     ensure_corpus "$size" "$dir"
-    bytes=$(find -L "$dir" -name '*.jsonl' -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+    bytes=$(find -L "$dir" -name '*.jsonl' -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')
     files=$(json_field "$stats" files)
     log "$name: warming the page cache ($bytes bytes, $files files)"
     warm_page_cache "$dir"
@@ -346,7 +347,7 @@ report() {
         "$name" "$(date -u +%FT%TZ)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
         "$bytes" "$files" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)" \
         "$want_cost" "$want_tokens" "$want_turns" "$want_sessions" "$got_sessions")
-    ROWS+=("| **$name** ($(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'), $files files) | | | | | | | | |")
+    ROWS+=("| **$name** ($(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'), $(thousands "$files") files) | | | | | | | | |")
     for tool in "${TOOLS[@]}"; do
         read -r best median rss < <(summary "$tool" "$rounds")
         if [[ $tool == floor ]]; then
@@ -425,6 +426,9 @@ main() {
         "$RUNS paired runs, page cache warm"
     printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
     printf '%s\n' "${ROWS[@]}"
+    printf '\nMeasured %s at %s, %s cores, load average at the end %s.\n' "$(date -u +%F)" \
+        "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)" \
+        "$(cut -d' ' -f1-3 /proc/loadavg)"
     log "results appended to $RESULTS"
 }
 
