@@ -283,7 +283,7 @@ impl Incremental for FileScan {
 
     /// Vectors grow by doubling, so a file read cold held up to twice its
     /// turns' size; and the index of names only serves the lines still to
-    /// come ([`FileScan::number`] rebuilds it when the file grows). A home
+    /// come (`FileScan::number` rebuilds it when the file grows). A home
     /// keeps every file's reading at once: both given back here.
     fn settle(&mut self) {
         self.turns.shrink_to_fit();
