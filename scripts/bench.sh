@@ -318,8 +318,11 @@ bench_one() {
     if "$OPENUSAGE" statusline --help >/dev/null 2>&1; then
         log "$name: openusage statusline, warm"
         openusage_cmd "$dir" "$cache" statusline
-        "${CMD[@]}" </dev/null >/dev/null
-        statusline=$(best_median_of "${CMD[@]}" </dev/null)
+        if "${CMD[@]}" </dev/null >/dev/null 2>"$OUTS/statusline.err"; then
+            statusline=$(best_median_of "${CMD[@]}" </dev/null)
+        else
+            log "$name: openusage statusline failed ($OUTS/statusline.err): not timed"
+        fi
     fi
 
     report "$name" "$bytes" "$files" "$stats" "$rounds" "$fill" "$warm" "$statusline"
