@@ -83,6 +83,11 @@ pub trait Incremental: Clone {
     /// can say its numbers may be short.
     fn oversized(&mut self);
 
+    /// The end of what the file holds now was read: a chance to give back
+    /// what was reserved for growth, since a home keeps thousands of
+    /// readings at once. More lines may follow when the file grows.
+    fn settle(&mut self) {}
+
     /// Whether a reading decoded from a saved cache holds together: every
     /// index it keeps points into its own lists, and whatever else its
     /// lines always make true is true. A cache holding a reading that does
@@ -109,6 +114,7 @@ pub fn read_all_with<S: Incremental>(
 ) -> io::Result<S> {
     scan.set_mtime(mtime);
     lines::split(reader, limits, &mut Whole(&mut scan))?;
+    scan.settle();
     Ok(scan)
 }
 
@@ -539,6 +545,7 @@ fn feed<S: Incremental>(
         unfinished: None,
     };
     let complete = lines::split(reader, limits, &mut sink);
+    sink.state.settle();
     let committed = Arc::new(sink.state);
     let full = match sink.unfinished {
         Some(unfinished) => {
@@ -547,6 +554,7 @@ fn feed<S: Incremental>(
                 Unfinished::Line(line) => full.line(&line),
                 Unfinished::Oversized => full.oversized(),
             }
+            full.settle();
             Arc::new(full)
         }
         None => Arc::clone(&committed),

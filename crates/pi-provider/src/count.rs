@@ -38,7 +38,11 @@ pub fn count_tagged<'a>(
         .map(|(s, tag)| (s, agent(s, tag)))
         .collect();
     scans.sort_by(|(a, _), (b, _)| file_order(a, b));
-    let mut seen: FxHashSet<Key> = FxHashSet::default();
+    // Sized once for every turn: grown by doubling, the set would hold its
+    // old table and the new one at once, half again its size, at the
+    // moment the most is held.
+    let turns = scans.iter().map(|(s, _)| s.turns.len()).sum();
+    let mut seen: FxHashSet<Key> = FxHashSet::with_capacity_and_hasher(turns, Default::default());
     counted.zero = scans.iter().map(|(s, _)| s.turns_zero).sum();
     for (scan, agent) in scans {
         for t in &scan.turns {

@@ -281,6 +281,18 @@ impl Incremental for FileScan {
         }
     }
 
+    /// Vectors grow by doubling, so a file read cold held up to twice its
+    /// turns' size; and the index of names only serves the lines still to
+    /// come (`FileScan::number` rebuilds it when the file grows). A home
+    /// keeps every file's reading at once: both given back here.
+    fn settle(&mut self) {
+        self.turns.shrink_to_fit();
+        self.sessions.shrink_to_fit();
+        self.named.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.index = NameIndex::default();
+    }
+
     /// What reading lines keeps true: every turn's session is one of the
     /// file's, in file order, and its names one of the file's; no turn is
     /// zero; a cost is finite and not negative; each session has its names;
@@ -591,6 +603,40 @@ mod tests {
             models(&scan),
             [("gpt-5".to_owned(), Some("openai".to_owned()))]
         );
+    }
+
+    fn model(id: &str) -> String {
+        format!(r#"{{"type":"model_change","provider":"p","modelId":"{id}"}}"#)
+    }
+
+    #[test]
+    fn a_settled_reading_keeps_no_spare_room_and_reads_on_as_if_never_settled() {
+        let first = [
+            header("s1", "/a"),
+            model("a"),
+            compaction("c1", 1),
+            model("b"),
+            compaction("c2", 2),
+            compaction("c3", 3),
+        ];
+        let rest = [
+            model("a"),
+            compaction("c4", 4),
+            model("c"),
+            compaction("c5", 5),
+        ];
+        let mut settled = scan_text(&(first.join("\n") + "\n"));
+        assert_eq!(settled.turns.capacity(), settled.turns.len());
+        assert_eq!(settled.names.capacity(), settled.names.len());
+        assert!(settled.index.0.is_empty());
+        for line in &rest {
+            settled.line(line.as_bytes());
+        }
+        let whole = scan_text(&[&first[..], &rest[..]].concat().join("\n"));
+        // Model `a` is found again after the index was given back: three
+        // names, not four.
+        assert_eq!(settled.names.len(), 3);
+        assert_eq!(settled, whole);
     }
 }
 
