@@ -2,7 +2,7 @@
 //! on a thread of its own so the screen never freezes while history is read.
 //!
 //! A refresh starts when a file the source reads changes (file events,
-//! coalesced: [`watch`]), on `r`, and every [`Options::refresh_every`] as a
+//! coalesced: `live::watch`), on `r`, and every [`Options::refresh_every`] as a
 //! safety net, which is the polling too where events cannot be had. With
 //! nothing changing the loop sleeps until that period ends: no thread wakes
 //! in between.
