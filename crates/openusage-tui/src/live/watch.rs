@@ -18,9 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use notify::event::{Event, EventKind};
+use notify::event::{Event, EventKind, ModifyKind};
 use notify::{ErrorKind, RecommendedWatcher, RecursiveMode, Watcher};
 use openusage_core::Watched;
 
@@ -59,6 +59,10 @@ struct Filter {
     dirs: Vec<Watched>,
     /// Where the source writes itself (its cache): never a change.
     own: Option<PathBuf>,
+    /// Watched directories (or their ancestors) removed or renamed since
+    /// the last arming: their watches went with them, whatever the
+    /// directory now at that path.
+    gone: Vec<PathBuf>,
 }
 
 /// The watches of one view; lives on the collector's thread.
@@ -78,6 +82,7 @@ impl Watch {
         let filter = Filter {
             dirs: Vec::new(),
             own,
+            gone: Vec::new(),
         };
         Watch {
             make,
@@ -110,7 +115,13 @@ impl Watch {
             }
         }
         let targets = targets(&dirs);
-        lock(&self.filter).dirs = dirs;
+        let gone = {
+            let mut filter = lock(&self.filter);
+            filter.dirs = dirs;
+            std::mem::take(&mut filter.gone)
+        };
+        self.armed
+            .retain(|t| !gone.iter().any(|g| t.path.starts_with(g)));
         if self.rewatch(targets).is_err() {
             self.fail();
             self.watcher = None;
@@ -172,8 +183,23 @@ impl Watch {
 }
 
 /// What to watch for `dirs`: each directory that exists, else its nearest
-/// existing ancestor (alone, not what is below it), each once.
+/// existing ancestor (alone, not what is below it), each once, and none
+/// that a recursive one already covers (watching a directory twice, or a
+/// folder inside a watched tree, would change or undo the first watch).
 fn targets(dirs: &[Watched]) -> Vec<Target> {
+    let all = wanted(dirs);
+    let covered = |t: &Target| {
+        all.iter().any(|r| {
+            r.recursive
+                && r != t
+                && t.path.starts_with(&r.path)
+                && (t.path != r.path || !t.recursive)
+        })
+    };
+    all.iter().filter(|t| !covered(t)).cloned().collect()
+}
+
+fn wanted(dirs: &[Watched]) -> Vec<Target> {
     let mut targets: Vec<Target> = Vec::new();
     for dir in dirs {
         let target = match identity(&dir.path) {
@@ -203,21 +229,22 @@ fn targets(dirs: &[Watched]) -> Vec<Target> {
     targets
 }
 
-/// A directory's device and inode (on Unix; elsewhere only that it is one).
+/// A directory's device, inode and birth time where the system keeps one
+/// (an inode number is soon reused for a directory made again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Identity(u64, u64);
+struct Identity(u64, u64, Option<SystemTime>);
 
 fn identity(path: &Path) -> Option<Identity> {
     let meta = fs::metadata(path).ok().filter(fs::Metadata::is_dir)?;
+    let born = meta.created().ok();
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        Some(Identity(meta.dev(), meta.ino()))
+        Some(Identity(meta.dev(), meta.ino(), born))
     }
     #[cfg(not(unix))]
     {
-        let _ = meta;
-        Some(Identity(0, 0))
+        Some(Identity(0, 0, born))
     }
 }
 
@@ -244,7 +271,7 @@ impl Gather {
             loop {
                 match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
                     Ok(Err(_)) => self.fail(),
-                    Ok(Ok(_)) => {}
+                    Ok(Ok(event)) => note_gone(&event, &mut lock(&self.filter)),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
@@ -261,7 +288,11 @@ impl Gather {
     /// refresh for what may have been missed.
     fn counts(&self, event: notify::Result<Event>) -> bool {
         match event {
-            Ok(event) => changes(&event, &lock(&self.filter)),
+            Ok(event) => {
+                let mut filter = lock(&self.filter);
+                note_gone(&event, &mut filter);
+                changes(&event, &filter)
+            }
             Err(_) => {
                 self.fail();
                 true
@@ -294,6 +325,21 @@ fn changes(event: &Event, filter: &Filter) -> bool {
         .any(|path| concerns(path, &filter.dirs) && !own(path, filter.own.as_deref()))
 }
 
+/// Notes a watched directory, or an ancestor of one, removed or renamed.
+fn note_gone(event: &Event, filter: &mut Filter) {
+    if !matches!(
+        event.kind,
+        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+    ) {
+        return;
+    }
+    for path in &event.paths {
+        if filter.dirs.iter().any(|d| d.path.starts_with(path)) && !filter.gone.contains(path) {
+            filter.gone.push(path.clone());
+        }
+    }
+}
+
 fn concerns(path: &Path, dirs: &[Watched]) -> bool {
     dirs.iter().any(|dir| {
         let inside = match dir.recursive {
@@ -323,7 +369,7 @@ fn own(path: &Path, own: Option<&Path>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{AccessKind, CreateKind, ModifyKind};
+    use notify::event::{AccessKind, CreateKind, RemoveKind, RenameMode};
 
     fn event(kind: EventKind, path: &Path) -> Event {
         Event::new(kind).add_path(path.to_path_buf())
@@ -339,6 +385,7 @@ mod tests {
                 })
                 .collect(),
             own: own.map(Path::to_path_buf),
+            gone: Vec::new(),
         }
     }
 
@@ -389,6 +436,27 @@ mod tests {
     }
 
     #[test]
+    fn a_watched_directory_removed_or_renamed_is_noted() {
+        let mut f = filter(&[(Path::new("/h/.pi/agent/sessions"), true)], None);
+        let removed = |p: &str| event(EventKind::Remove(RemoveKind::Any), Path::new(p));
+        note_gone(&removed("/h/.pi/agent/sessions/w/a.jsonl"), &mut f);
+        assert!(f.gone.is_empty(), "a file is no watch");
+        note_gone(&removed("/h/.pi/agent/sessions"), &mut f);
+        let renamed = event(
+            EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+            Path::new("/h/.pi"),
+        );
+        note_gone(&renamed, &mut f);
+        assert_eq!(
+            f.gone,
+            [
+                PathBuf::from("/h/.pi/agent/sessions"),
+                PathBuf::from("/h/.pi")
+            ]
+        );
+    }
+
+    #[test]
     fn a_missing_directory_is_watched_through_its_nearest_ancestor() {
         let tmp = tempfile::tempdir().unwrap();
         let there = tmp.path().join("there");
@@ -412,5 +480,27 @@ mod tests {
             .map(|t| (t.path, t.recursive))
             .collect();
         assert_eq!(found, [(there, true), (tmp.path().to_path_buf(), false)]);
+    }
+
+    #[test]
+    fn a_directory_inside_a_watched_tree_is_not_watched_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir_all(tmp.path().join("tree/inner")).unwrap();
+        let watched = |p: &str, recursive| Watched {
+            path: tmp.path().join(p),
+            recursive,
+        };
+        let dirs = [
+            watched("tree/inner", true),
+            watched("tree", true),
+            // Missing: its nearest ancestor is the tree itself.
+            watched("tree/later", true),
+            watched("tree", false),
+        ];
+        let found: Vec<(PathBuf, bool)> = targets(&dirs)
+            .into_iter()
+            .map(|t| (t.path, t.recursive))
+            .collect();
+        assert_eq!(found, [(tmp.path().join("tree"), true)]);
     }
 }

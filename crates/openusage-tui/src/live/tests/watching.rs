@@ -100,6 +100,27 @@ fn a_directory_that_appears_later_is_watched_once_it_does() {
 }
 
 #[test]
+fn a_directory_removed_and_made_again_is_watched_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sessions = tmp.path().join("sessions");
+    fs::create_dir(&sessions).unwrap();
+    let (source, collections) = dir(&sessions);
+    let (tx, done) = start_with(source, Page::Dashboard, TICK, Setup::default());
+    assert!(reaches(&collections, 1));
+    fs::remove_dir_all(&sessions).unwrap();
+    fs::create_dir(&sessions).unwrap();
+    assert!(reaches(&collections, 2), "the removal was not heard");
+    thread::sleep(Duration::from_millis(300));
+    let before = collections.load(Ordering::SeqCst);
+    fs::write(sessions.join("a.jsonl"), "{}\n").unwrap();
+    assert!(
+        reaches(&collections, before + 1),
+        "the new directory is not watched"
+    );
+    quit(&tx, &done);
+}
+
+#[test]
 fn a_change_during_a_collection_brings_one_more_after_it() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut source, collections) = dir(tmp.path());
