@@ -1,6 +1,7 @@
 //! The live dashboard driven in a real terminal (tmux): it shows the fixture
-//! home's totals, notices a turn appended to an existing session file on
-//! `r`, quits on `q` with exit code 0 and leaves the alternate screen.
+//! home's totals, notices a turn appended to an existing session file (by
+//! its file event, or on `r`), quits on `q` with exit code 0 and leaves the
+//! alternate screen.
 
 #![cfg(unix)]
 
@@ -144,18 +145,24 @@ fn write_settings(home: &Path, text: &str) {
 }
 
 #[test]
-fn the_dashboard_refreshes_on_a_timer_from_the_settings() {
+fn an_appended_turn_shows_without_a_key_or_the_timer() {
     if !tmux_available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
     let (home, command) = dashboard_on_fixture_copy(tmp.path());
-    write_settings(&home, r#"{"ui":{"refresh_interval_seconds":1}}"#);
+    // The safety net is an hour away, and no key is pressed: only the file
+    // event can bring the new turn (the timer's polling is tested in
+    // process: `openusage-tui` `live::tests::watching`).
+    write_settings(&home, r#"{"ui":{"refresh_interval_seconds":3600}}"#);
     let tmux = Tmux::start(120, 40, &command);
-    tmux.wait_for("the first load", |s| s.contains("969K total"));
+    let screen = tmux.wait_for("the first load", |s| s.contains("969K total"));
+    assert!(!screen.contains("polling"), "{screen}");
     append_turn(&home);
-    // No key pressed: the one-second timer picks the new turn up.
-    tmux.wait_for("the timed refresh", |s| s.contains("1.97M total"));
+    let screen = tmux.wait_for("the refresh the write brought", |s| {
+        s.contains("1.97M total")
+    });
+    assert!(screen.contains("23 all · 4 today · 11 in 7d"), "{screen}");
     tmux.keys("q");
 }
 
@@ -175,7 +182,8 @@ fn the_dashboard_refreshes_on_r_and_quits_cleanly_on_q() {
         s.contains("23 all · 3 today · 11 in 7d") && s.contains("969K total")
     });
 
-    // The timer is an hour away: what changes now is `r`'s doing.
+    // The timer is an hour away: the file event or `r` (whichever comes
+    // first; the other finds nothing new) brings the new turn.
     append_turn(&home);
     tmux.keys("r");
     // 968,899 + 1,000,000 tokens; C1 now also active today; $2.67 + $1.50.

@@ -60,7 +60,7 @@ pub use keys::{
 };
 pub use provider::{
     About, AccountError, AccountReader, CollectContext, Collected, Detection, LoadContext,
-    Progress, Provider, Tool, collect_once,
+    Progress, Provider, Tool, Watched, collect_once,
 };
 pub use registry::{Account, Registry, Source};
 pub use settings::{AccountConfig, Settings, SettingsError, UiSettings};

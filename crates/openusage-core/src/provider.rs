@@ -166,12 +166,32 @@ pub trait AccountReader: Send + Sync + fmt::Debug {
         Vec::new()
     }
 
+    /// Where a change may change what [`collect`](AccountReader::collect)
+    /// returns, for a live view that refreshes when they change: the
+    /// directories it reads, whether they exist yet or not. None by default:
+    /// a view then learns of changes only by collecting again on its timer.
+    fn watched(&self, env: &Env) -> Vec<Watched> {
+        let _ = env;
+        Vec::new()
+    }
+
     /// Keeps what the account learnt of its data under `cache_dir`, so the
     /// next run starts warm. Readers that learn nothing keep nothing.
     fn save(&self, cache_dir: &Path) -> std::io::Result<()> {
         let _ = cache_dir;
         Ok(())
     }
+}
+
+/// A directory whose changes may change what an account reads
+/// ([`AccountReader::watched`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Watched {
+    /// The directory (it may not exist yet).
+    pub path: PathBuf,
+    /// Whether what happens in the directories below it counts too, or only
+    /// in the directory itself.
+    pub recursive: bool,
 }
 
 /// What detection found for one provider.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::provider::{
-    About, AccountReader, CollectContext, Collected, Detection, LoadContext, Provider,
+    About, AccountReader, CollectContext, Collected, Detection, LoadContext, Provider, Watched,
 };
 use crate::settings::{AccountConfig, Settings, SettingsError};
 
@@ -68,6 +68,12 @@ impl Account {
     /// The data directories the account reads that exist now.
     pub fn dirs(&self, env: &Env) -> Vec<PathBuf> {
         self.reader.dirs(env)
+    }
+
+    /// Where a change may change what the account reads
+    /// ([`AccountReader::watched`]).
+    pub fn watched(&self, env: &Env) -> Vec<Watched> {
+        self.reader.watched(env)
     }
 
     /// The provider's reader of this account.

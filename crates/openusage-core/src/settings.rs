@@ -87,14 +87,17 @@ pub struct Settings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct UiSettings {
-    /// Seconds between automatic refreshes of the dashboard (at least 1).
+    /// Seconds between the live views' safety-net refreshes (at least 1):
+    /// they refresh when a file they read changes, and besides every this
+    /// many seconds, for changes no file event tells of; where events cannot
+    /// be had, this is how often they poll.
     pub refresh_interval_seconds: u64,
 }
 
 impl Default for UiSettings {
     fn default() -> Self {
         UiSettings {
-            refresh_interval_seconds: 10,
+            refresh_interval_seconds: 300,
         }
     }
 }

@@ -26,7 +26,7 @@ use openusage_core::settings::AccountConfig;
 use openusage_core::snapshot::{Snapshot, Status};
 use openusage_core::status::Wording;
 use openusage_core::{
-    AccountError, AccountReader, CollectContext, Collected, Detection, LoadContext,
+    AccountError, AccountReader, CollectContext, Collected, Detection, LoadContext, Watched,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -237,6 +237,17 @@ impl<A: FileAgent> AccountReader for FileAccount<A> {
             .into_iter()
             .map(|r| r.path)
             .filter(|p| p.exists())
+            .collect()
+    }
+
+    /// Every root, whether it exists yet or not, as deep as it is walked.
+    fn watched(&self, env: &Env) -> Vec<Watched> {
+        self.roots(env)
+            .into_iter()
+            .map(|r| Watched {
+                path: r.path,
+                recursive: r.recursive,
+            })
             .collect()
     }
 

@@ -1,6 +1,12 @@
 //! The interactive view: a loop that owns the terminal, with the collection
 //! on a thread of its own so the screen never freezes while history is read.
 //!
+//! A refresh starts when a file the source reads changes (file events,
+//! coalesced: `live::watch`), on `r`, and every [`Options::refresh_every`] as a
+//! safety net, which is the polling too where events cannot be had. With
+//! nothing changing the loop sleeps until that period ends: no thread wakes
+//! in between.
+//!
 //! Every way out restores the terminal: the terminal is held by a guard
 //! (`Tty`) whose `Drop` restores it, so returning, failing and panicking
 //! all pass through it; SIGTERM, SIGHUP and SIGINT are turned into messages
@@ -10,6 +16,7 @@
 use std::fmt;
 use std::io::{self, Stdout};
 use std::panic;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -17,7 +24,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use openusage_core::pricing::CostMode;
-use openusage_core::{About, Progress, Snapshot};
+use openusage_core::{About, Progress, Snapshot, Watched};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::cursor::Show;
@@ -30,6 +37,7 @@ use ratatui::crossterm::terminal::{
 use crate::state::{Action, App, Loading, Page};
 
 mod collector;
+mod watch;
 
 use crate::view::Pages;
 use collector::Collector;
@@ -50,13 +58,29 @@ pub trait Source: Send + 'static {
     fn save(&mut self) -> Vec<String> {
         Vec::new()
     }
+
+    /// The directories whose changes may change what `collect` returns,
+    /// asked before each collection; none by default, and then the view
+    /// re-collects only on its timer (it polls).
+    fn watched(&self) -> Vec<Watched> {
+        Vec::new()
+    }
+
+    /// A directory the source writes in itself (its cache), whose changes
+    /// are never a reason to refresh, even when a watched directory reaches
+    /// it; asked once.
+    fn writes_in(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// How the live view behaves.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub page: Page,
-    /// Time between automatic refreshes.
+    /// Time between refreshes when nothing else started one: the safety
+    /// net for changes no file event told of, and the polling when events
+    /// cannot be had.
     pub refresh_every: Duration,
     /// The registered providers (see [`App::providers`]).
     pub providers: Vec<About>,
@@ -92,13 +116,17 @@ impl std::error::Error for Error {}
 enum Msg {
     Input(Event),
     Collected(Vec<Snapshot>),
+    /// A file the source reads changed (one message for a burst).
+    Changed,
+    /// Whether file events are watched (false: the view polls).
+    Watching(bool),
     /// The collector failed and is gone.
     Failed(String),
     Signal(i32),
 }
 
-/// How often the loop wakes while waiting, to show the progress of a
-/// collection and to start the timed refresh. An idle tick draws nothing.
+/// How often the loop wakes while a collection runs, to show its progress.
+/// Idle, it sleeps until the safety-net refresh is due.
 const TICK: Duration = Duration::from_millis(200);
 
 /// How long closing the view waits for the source to keep what it learnt.
@@ -142,12 +170,18 @@ pub fn run(source: impl Source, options: Options) -> Result<(), Error> {
 struct Stats {
     /// Waits that ended with nothing to do.
     ticks: u64,
+    /// Of those, the waits that ended while no collection ran.
+    idle_ticks: u64,
+    /// Collections asked for.
+    requests: u64,
     /// Frames drawn.
     frames: u64,
     /// Page bodies built.
     builds: u64,
     /// Whether no collection was running at the end.
     idle: bool,
+    /// Whether the view was told it polls (no file events).
+    polling: bool,
 }
 
 /// The loop: draws when something changed, reads keys, starts refreshes,
@@ -169,8 +203,11 @@ where
     let mut stats = Stats::default();
     app.loading = Loading::Reading { files: 0, found: 0 };
     collector.request()?;
+    stats.requests += 1;
     let mut last_refresh = Instant::now();
     let mut dirty = true;
+    // A change heard of during a collection: one more follows it.
+    let mut pending = false;
     loop {
         if let Loading::Reading { .. } = app.loading {
             let now = Loading::Reading {
@@ -190,7 +227,11 @@ where
             stats.builds = pages.builds();
             dirty = false;
         }
-        let refresh = match rx.recv_timeout(tick) {
+        let wait = match app.loading {
+            Loading::Idle => options.refresh_every.saturating_sub(last_refresh.elapsed()),
+            Loading::Reading { .. } => tick,
+        };
+        let refresh = match rx.recv_timeout(wait) {
             Ok(Msg::Input(Event::Key(key))) => {
                 dirty = true;
                 match app.on_key(key) {
@@ -213,12 +254,26 @@ where
                 collector.busy.set(false);
                 last_refresh = Instant::now();
                 dirty = true;
+                std::mem::take(&mut pending)
+            }
+            Ok(Msg::Changed) if app.loading == Loading::Idle => true,
+            Ok(Msg::Changed) => {
+                pending = true;
+                false
+            }
+            Ok(Msg::Watching(watching)) => {
+                app.polling = (!watching).then_some(options.refresh_every);
+                stats.polling = !watching;
+                dirty = true;
                 false
             }
             Ok(Msg::Failed(why)) => return Err(Error::Collector(why)),
             Ok(Msg::Signal(n)) => return Err(Error::Signal(n)),
             Err(RecvTimeoutError::Timeout) => {
                 stats.ticks += 1;
+                if app.loading == Loading::Idle {
+                    stats.idle_ticks += 1;
+                }
                 last_refresh.elapsed() >= options.refresh_every
             }
             Err(RecvTimeoutError::Disconnected) => {
@@ -230,6 +285,7 @@ where
             app.loading = Loading::Reading { files: 0, found: 0 };
             dirty = true;
             collector.request()?;
+            stats.requests += 1;
         }
     }
 }
@@ -362,249 +418,4 @@ pub fn terminal_width() -> Option<u16> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::DateTime;
-    use openusage_core::{ModelUsage, Status};
-    use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use std::sync::Mutex;
-    use std::sync::atomic::AtomicUsize;
-
-    fn key(c: char) -> Msg {
-        Msg::Input(Event::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::NONE,
-        )))
-    }
-
-    /// A source that hands out the same snapshots, or runs `collect`.
-    struct Fake<F: FnMut() -> Vec<Snapshot> + Send + 'static> {
-        collect: F,
-        saves: Arc<AtomicUsize>,
-    }
-
-    impl<F: FnMut() -> Vec<Snapshot> + Send + 'static> Source for Fake<F> {
-        fn collect(&mut self, _: &Progress) -> Vec<Snapshot> {
-            (self.collect)()
-        }
-        fn save(&mut self) -> Vec<String> {
-            self.saves.fetch_add(1, Ordering::SeqCst);
-            Vec::new()
-        }
-    }
-
-    fn fake<F: FnMut() -> Vec<Snapshot> + Send + 'static>(
-        collect: F,
-    ) -> (Fake<F>, Arc<AtomicUsize>) {
-        let saves = Arc::new(AtomicUsize::new(0));
-        let source = Fake {
-            collect,
-            saves: Arc::clone(&saves),
-        };
-        (source, saves)
-    }
-
-    /// An account with `rows` model rows, each its own model and workspace.
-    fn account(rows: usize) -> Snapshot {
-        let mut s = Snapshot::new("pi", "pi", DateTime::UNIX_EPOCH, Status::Ok, "");
-        s.model_usage = (0..rows)
-            .map(|i| {
-                let mut m: ModelUsage =
-                    serde_json::from_value(serde_json::json!({"raw_model_id": format!("model-{i}"), "dimensions": {"workspace_label": format!("w{i}")}, "input_tokens": i, "output_tokens": 1, "cache_read_tokens": 0, "cache_write_tokens": 0, "total_tokens": i + 1, "requests": 1}))
-                        .unwrap();
-                m.cost_usd = Some(0.01);
-                m
-            })
-            .collect();
-        s
-    }
-
-    /// Runs the loop on a test terminal in a thread of its own; returns
-    /// the channel to send it messages and where its result arrives.
-    fn start(
-        source: impl Source,
-        page: Page,
-        tick: Duration,
-    ) -> (Sender<Msg>, Receiver<Result<Stats, Error>>) {
-        start_saving_every(source, page, tick, SAVE_EVERY)
-    }
-
-    fn start_saving_every(
-        source: impl Source,
-        page: Page,
-        tick: Duration,
-        every: Duration,
-    ) -> (Sender<Msg>, Receiver<Result<Stats, Error>>) {
-        let (tx, rx) = mpsc::channel();
-        let (done_tx, done) = mpsc::channel();
-        let collector_tx = tx.clone();
-        thread::spawn(move || {
-            let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-            let collector = Collector::spawn_saving_every(source, collector_tx, every);
-            let options = Options {
-                page,
-                refresh_every: Duration::from_secs(3600),
-                providers: Vec::new(),
-                cost: CostMode::Auto,
-            };
-            let result = event_loop(&mut terminal, &collector, &rx, options, tick);
-            if matches!(result, Ok(Stats { idle: true, .. })) {
-                collector.close(CLOSE_WAIT, &rx);
-            }
-            let _ = done_tx.send(result);
-        });
-        (tx, done)
-    }
-
-    fn finished(done: &Receiver<Result<Stats, Error>>) -> Result<Stats, Error> {
-        done.recv_timeout(Duration::from_secs(20))
-            .expect("the loop ended within 20 s")
-    }
-
-    #[test]
-    fn a_collector_that_panics_ends_the_loop_with_an_error() {
-        let (source, saves) = fake(|| panic!("cannot read the history"));
-        let (_tx, done) = start(source, Page::Dashboard, TICK);
-        match finished(&done) {
-            Err(Error::Collector(why)) => assert_eq!(why, "cannot read the history"),
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(
-            saves.load(Ordering::SeqCst),
-            0,
-            "a failed source is not saved"
-        );
-    }
-
-    #[test]
-    fn a_collector_that_panics_on_a_refresh_ends_the_loop_too() {
-        let mut calls = 0;
-        let (source, _) = fake(move || {
-            calls += 1;
-            assert!(calls < 2, "the refresh failed");
-            vec![account(1)]
-        });
-        let (tx, done) = start(source, Page::Dashboard, Duration::from_millis(5));
-        thread::sleep(Duration::from_millis(100));
-        tx.send(key('r')).unwrap();
-        match finished(&done) {
-            Err(Error::Collector(why)) => assert!(why.contains("the refresh failed"), "{why}"),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_signal_during_the_first_load_ends_the_loop() {
-        // A first load that never finishes.
-        let (hold, wait) = mpsc::channel::<()>();
-        let wait = Mutex::new(wait);
-        let (source, saves) = fake(move || {
-            let _ = wait.lock().unwrap().recv();
-            Vec::new()
-        });
-        let (tx, done) = start(source, Page::Dashboard, TICK);
-        thread::sleep(Duration::from_millis(50));
-        tx.send(Msg::Signal(15)).unwrap();
-        assert!(matches!(finished(&done), Err(Error::Signal(15))));
-        assert!(
-            saves.load(Ordering::SeqCst) == 0,
-            "a busy source is not waited for"
-        );
-        drop(hold);
-    }
-
-    /// Waits until `saves` reaches `n` (at most 20 s).
-    fn saved(saves: &AtomicUsize, n: usize) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if saves.load(Ordering::SeqCst) >= n {
-                return true;
-            }
-            thread::sleep(Duration::from_millis(5));
-        }
-        false
-    }
-
-    #[test]
-    fn the_first_collection_is_kept_at_once_and_quitting_keeps_the_rest() {
-        let (source, saves) = fake(|| vec![account(1)]);
-        let (tx, done) = start(source, Page::Dashboard, Duration::from_millis(5));
-        // A session killed now would find the cold read in the cache.
-        assert!(saved(&saves, 1), "the first collection was not saved");
-        thread::sleep(Duration::from_millis(50));
-        assert_eq!(
-            saves.load(Ordering::SeqCst),
-            1,
-            "refreshes wait for SAVE_EVERY"
-        );
-        tx.send(key('q')).unwrap();
-        assert!(finished(&done).is_ok_and(|s| s.idle));
-        assert_eq!(
-            saves.load(Ordering::SeqCst),
-            2,
-            "and once more on the way out"
-        );
-    }
-
-    #[test]
-    fn a_running_view_saves_again_once_the_interval_has_passed() {
-        let (source, saves) = fake(|| vec![account(1)]);
-        let every = Duration::ZERO;
-        let (tx, done) =
-            start_saving_every(source, Page::Dashboard, Duration::from_millis(5), every);
-        assert!(saved(&saves, 1));
-        tx.send(key('r')).unwrap();
-        assert!(saved(&saves, 2), "the refresh was not saved");
-        tx.send(key('q')).unwrap();
-        assert!(finished(&done).is_ok());
-        assert_eq!(saves.load(Ordering::SeqCst), 3);
-    }
-
-    /// A source whose saving panics.
-    struct BadSave;
-
-    impl Source for BadSave {
-        fn collect(&mut self, _: &Progress) -> Vec<Snapshot> {
-            vec![account(1)]
-        }
-        fn save(&mut self) -> Vec<String> {
-            panic!("disk on fire")
-        }
-    }
-
-    #[test]
-    fn a_save_that_panics_costs_the_cache_not_the_view() {
-        let (tx, done) = start(BadSave, Page::Dashboard, Duration::from_millis(5));
-        // Refreshes still work after the save that failed.
-        for _ in 0..3 {
-            thread::sleep(Duration::from_millis(100));
-            tx.send(key('r')).unwrap();
-        }
-        thread::sleep(Duration::from_millis(100));
-        tx.send(key('q')).unwrap();
-        assert!(finished(&done).is_ok_and(|s| s.idle));
-    }
-
-    #[test]
-    fn an_idle_tick_builds_no_page_and_draws_nothing() {
-        let snapshots = vec![account(20_000)];
-        let (source, _) = fake(move || snapshots.clone());
-        let (tx, done) = start(source, Page::Analytics, Duration::from_millis(2));
-        // The first load, then many idle ticks.
-        thread::sleep(Duration::from_millis(800));
-        // Scrolling shows another part of the page already built.
-        tx.send(key('j')).unwrap();
-        tx.send(key('j')).unwrap();
-        // Another window is another page.
-        tx.send(key('w')).unwrap();
-        thread::sleep(Duration::from_millis(100));
-        tx.send(key('q')).unwrap();
-        let stats = finished(&done).unwrap();
-        assert!(stats.ticks >= 20, "{stats:?}");
-        // The loading page, the analytics page, the one for the next window.
-        assert_eq!(stats.builds, 3, "{stats:?}");
-        // The loading frame, the page, three keys; no tick drew.
-        assert_eq!(stats.frames, 5, "{stats:?}");
-    }
-}
+mod tests;

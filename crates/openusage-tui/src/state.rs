@@ -1,5 +1,7 @@
 //! The state of the views and how keys change it. Nothing here draws.
 
+use std::time::Duration;
+
 use openusage_core::pricing::CostMode;
 use openusage_core::{About, Snapshot, TileSpec};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -91,6 +93,9 @@ pub struct App {
     pub providers: Vec<About>,
     /// Which costs the views show.
     pub cost: CostMode,
+    /// `Some(period)` when the live view cannot hear of file changes and
+    /// re-reads every `period` instead (the header says so).
+    pub polling: Option<Duration>,
 }
 
 /// The body rows the last drawing showed, and the scroll positions it
@@ -142,6 +147,7 @@ impl App {
             help: false,
             providers: Vec::new(),
             cost: CostMode::Auto,
+            polling: None,
         }
     }
 

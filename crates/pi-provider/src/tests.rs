@@ -57,6 +57,19 @@ fn detection_needs_a_sessions_directory_or_a_pi_binary() {
         account.dirs(&env),
         [home.path().join(".omp/agent/sessions")]
     );
+    // A live view watches every root, Pi's that does not exist yet too.
+    let watched: Vec<(PathBuf, bool)> = account
+        .watched(&env)
+        .into_iter()
+        .map(|w| (w.path, w.recursive))
+        .collect();
+    assert_eq!(
+        watched,
+        [
+            (home.path().join(".pi/agent/sessions"), true),
+            (home.path().join(".omp/agent/sessions"), true),
+        ]
+    );
 }
 
 #[cfg(unix)]

@@ -31,8 +31,8 @@ fn reads_accounts_with_their_extra_options() {
 }
 
 #[test]
-fn the_refresh_interval_defaults_to_ten_seconds_and_must_be_positive() {
-    assert_eq!(load_text("{}").unwrap().ui.refresh_interval_seconds, 10);
+fn the_refresh_interval_defaults_to_five_minutes_and_must_be_positive() {
+    assert_eq!(load_text("{}").unwrap().ui.refresh_interval_seconds, 300);
     let s = load_text(r#"{"ui":{"refresh_interval_seconds":3}}"#).unwrap();
     assert_eq!(s.ui.refresh_interval_seconds, 3);
     let e = error_text(r#"{"ui":{"refresh_interval_seconds":0}}"#);

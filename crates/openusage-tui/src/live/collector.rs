@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use openusage_core::Progress;
 
+use super::watch::{self, Make, Watch};
 use super::{Error, Msg, Source};
 
 /// How often a running view saves what it learnt, at most: a session that
@@ -32,21 +33,28 @@ pub(super) struct Collector {
 
 impl Collector {
     pub(super) fn spawn(source: impl Source, tx: Sender<Msg>) -> Collector {
-        Collector::spawn_saving_every(source, tx, SAVE_EVERY)
+        Collector::spawn_with(source, tx, SAVE_EVERY, watch::native)
     }
 
-    pub(super) fn spawn_saving_every(
+    /// A collector saving at most every `every`, watching through the
+    /// watchers `make` makes.
+    pub(super) fn spawn_with(
         source: impl Source,
         tx: Sender<Msg>,
         every: Duration,
+        make: Make,
     ) -> Collector {
         let (requests, rx) = mpsc::channel::<()>();
         let (closed_tx, closed) = mpsc::channel();
         let progress = Arc::new(Progress::default());
         let shared = Arc::clone(&progress);
         thread::spawn(move || {
+            let mut watch = Watch::new(make, tx.clone(), source.writes_in());
             let mut keeper = Keeper::new(source, every, closed_tx);
             while rx.recv().is_ok() {
+                // Armed before reading: what changes from here on is
+                // either read now or heard of.
+                watch.arm(keeper.watched());
                 if !keeper.collect(&shared, &tx) {
                     return;
                 }
@@ -114,6 +122,12 @@ impl<S: Source> Keeper<S> {
             unsaveable: false,
             closed,
         }
+    }
+
+    /// What the source reads, to watch; nothing (so polling) should
+    /// asking panic.
+    fn watched(&self) -> Vec<openusage_core::Watched> {
+        panic::catch_unwind(AssertUnwindSafe(|| self.source.watched())).unwrap_or_default()
     }
 
     /// One collection, sent on `tx`; false when the thread should end (the

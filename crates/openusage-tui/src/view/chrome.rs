@@ -26,6 +26,13 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         )),
         _ => None,
     };
+    // Said while room allows: changes show only at the next poll.
+    let polling = app.polling.map(|every| {
+        Span::styled(
+            format!(" · polling every {}", period(every)),
+            Style::new().fg(Color::Yellow),
+        )
+    });
     let snapshots = app.snapshots().unwrap_or_default();
     let accounts = app.snapshots().map(|s| {
         Span::raw(format!(
@@ -48,6 +55,21 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
     let zone =
         latest.map(|s| Span::styled(format!(" · {}", s.zone()), Style::new().fg(Color::Gray)));
     let forms = [
+        vec![
+            Some(brand.clone()),
+            Some(after.clone()),
+            refreshing.clone(),
+            polling.clone(),
+            accounts.clone(),
+            as_of(true),
+        ],
+        vec![
+            Some(brand.clone()),
+            Some(after.clone()),
+            refreshing.clone(),
+            polling,
+            as_of(true),
+        ],
         vec![
             Some(brand.clone()),
             Some(after.clone()),
@@ -82,6 +104,15 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
     Line::from(forms[chosen].clone())
 }
 
+/// `45 s`, `5 min`, `90 min`: whole minutes as minutes.
+fn period(every: std::time::Duration) -> String {
+    let secs = every.as_secs();
+    match secs % 60 {
+        0 if secs > 0 => format!("{} min", secs / 60),
+        _ => format!("{secs} s"),
+    }
+}
+
 /// The bottom line: the keys of this page, in as many words as `width`
 /// allows; after a key that acts on the other page, what it does there.
 pub fn footer(app: &App, width: u16) -> Line<'static> {
@@ -105,4 +136,32 @@ pub fn footer(app: &App, width: u16) -> Line<'static> {
         .find(|v| v.chars().count() <= usize::from(width))
         .unwrap_or(&variants[2]);
     Line::from(Span::styled(*text, Style::new().fg(Color::Gray)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn text(line: &Line<'_>) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_view_that_polls_says_so_while_there_is_room() {
+        let mut app = App::new(Page::Dashboard);
+        assert_eq!(text(&header(&app, 100)), "openusage · Dashboard");
+        app.polling = Some(Duration::from_secs(300));
+        assert_eq!(
+            text(&header(&app, 100)),
+            "openusage · Dashboard · polling every 5 min"
+        );
+        app.polling = Some(Duration::from_secs(45));
+        assert_eq!(
+            text(&header(&app, 100)),
+            "openusage · Dashboard · polling every 45 s"
+        );
+        // Too narrow: the word goes first.
+        assert_eq!(text(&header(&app, 30)), "openusage · Dashboard");
+    }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use openusage_core::pricing::Pricing;
-use openusage_core::{Account, Clock, CollectContext, Env, Progress, Snapshot, Zone};
+use openusage_core::{Account, Clock, CollectContext, Env, Progress, Snapshot, Watched, Zone};
 use openusage_tui::{App, Options, Page, Source, Window, live, once};
 
 use super::{Context, accounts_for, collect_once, save_all};
@@ -100,5 +100,19 @@ impl Source for Accounts {
             Some(dir) => save_all(&self.accounts, dir),
             None => Vec::new(),
         }
+    }
+
+    /// Every account's directories. An account that names none is
+    /// refreshed by the view's timer alone (with all of them when none
+    /// does: the view then polls).
+    fn watched(&self) -> Vec<Watched> {
+        self.accounts
+            .iter()
+            .flat_map(|a| a.watched(&self.env))
+            .collect()
+    }
+
+    fn writes_in(&self) -> Option<PathBuf> {
+        self.cache_dir.clone()
     }
 }
