@@ -178,3 +178,88 @@ fn a_generated_home_is_counted_exactly_as_corpus_gen_wrote_it() {
     assert_eq!(warm, cold, "a warm run prints the same");
     assert_eq!(tree_state(&home), before, "nothing is written in the home");
 }
+
+/// The transcripts of `home`, by path.
+fn transcripts(home: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![home.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "jsonl") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Sets `file`'s mtime `secs` seconds later, its bytes left alone.
+fn touch_later(file: &Path, secs: u64) {
+    let modified = fs::metadata(file).unwrap().modified().unwrap();
+    let handle = fs::File::options().write(true).open(file).unwrap();
+    handle
+        .set_modified(modified + std::time::Duration::from_secs(secs))
+        .unwrap();
+}
+
+/// A warm run after each kind of change prints exactly what a run without
+/// the cache prints on the changed tree: a turn appended, a file removed,
+/// a file renamed, a file touched with the same bytes. (The kept counting
+/// answers only an unchanged tree; each change counts afresh.)
+#[test]
+fn a_warm_run_after_each_change_prints_what_a_cold_run_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let cache = tmp.path().join("cache");
+    generate(&Config {
+        out: home.clone(),
+        size: SIZE,
+        seed: SEED,
+    })
+    .expect("generate the corpus");
+    let mut last = snapshot(&home, &cache, &[]);
+    let files = transcripts(&home);
+    assert!(files.len() > 10);
+    let changes: [(&str, &dyn Fn(), bool); 4] = [
+        (
+            "a turn appended",
+            &|| {
+                let mut text = fs::read(&files[0]).unwrap();
+                text.extend_from_slice(br#"{"type":"message","id":"warm0001","parentId":null,"timestamp":"2026-11-20T11:00:00.000Z","message":{"role":"assistant","content":[],"provider":"anthropic","model":"claude-sonnet-4-5","usage":{"input":1000000,"output":0,"cacheRead":0,"cacheWrite":0},"timestamp":1795172400000}}"#);
+                text.push(b'\n');
+                fs::write(&files[0], text).unwrap();
+            },
+            true,
+        ),
+        (
+            "a file removed",
+            &|| fs::remove_file(&files[1]).unwrap(),
+            true,
+        ),
+        (
+            "a file renamed",
+            &|| fs::rename(&files[2], files[2].with_extension("moved.jsonl")).unwrap(),
+            false,
+        ),
+        ("a file touched", &|| touch_later(&files[3], 5), false),
+    ];
+    for (what, change, shows) in changes {
+        change();
+        let warm = snapshot(&home, &cache, &[]);
+        let cold = snapshot(&home, &cache, &["--no-cache"]);
+        assert_eq!(warm, cold, "warm after {what}");
+        if shows {
+            assert_ne!(warm, last, "{what} changes the numbers");
+        }
+        assert_eq!(
+            snapshot(&home, &cache, &[]),
+            cold,
+            "warm again after {what}"
+        );
+        last = warm;
+    }
+}

@@ -236,7 +236,7 @@ struct Entry<S> {
 
 /// What identifies one version of a file without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
+pub(crate) struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
     #[cfg(unix)]
@@ -244,7 +244,7 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(meta: &Metadata) -> Stamp {
+    pub(crate) fn of(meta: &Metadata) -> Stamp {
         Stamp {
             len: meta.len(),
             modified: meta.modified().ok(),
@@ -350,6 +350,12 @@ impl<S> ScanCache<S> {
     pub fn with_max_decompressed(mut self, bytes: u64) -> Self {
         self.max_decompressed = bytes;
         self
+    }
+
+    /// How this cache reads lines and compressed files, in a stable form:
+    /// part of what a kept counting was made from.
+    pub(crate) fn settings(&self) -> String {
+        format!("{:?} {}", self.limits, self.max_decompressed)
     }
 
     /// Forgets every file not in `paths` (deleted or moved away).
