@@ -358,13 +358,19 @@ mod tests {
     use openusage_core::{FixedClock, Progress};
     use serde::Deserialize;
 
-    /// Countings made by [`Tally`] agents, all tests together.
-    static COUNTINGS: AtomicUsize = AtomicUsize::new(0);
-
     /// An agent whose files hold one number a line, a reply of that many
-    /// output tokens each, and which says how often it counted.
-    #[derive(Debug, Clone, Copy)]
-    struct Tally;
+    /// output tokens each, and which says how often it counted (in a
+    /// counter of each test's own: tests run side by side).
+    #[derive(Clone, Copy)]
+    struct Tally(&'static AtomicUsize);
+
+    impl fmt::Debug for Tally {
+        // The agent's `Debug` form is part of a counting's fingerprint:
+        // the counter is no setting.
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Tally")
+        }
+    }
 
     #[derive(Debug, Clone, Default, Serialize, Deserialize)]
     struct Numbers {
@@ -419,7 +425,7 @@ mod tests {
             }
         }
         fn count(&self, files: &[Arc<Numbers>], mut counted: Counted) -> Counted {
-            COUNTINGS.fetch_add(1, Ordering::SeqCst);
+            self.0.fetch_add(1, Ordering::SeqCst);
             for file in files {
                 for &output in &file.replies {
                     counted.aggregator.add(&Record {
@@ -456,13 +462,32 @@ mod tests {
             cache_dir: cache,
             ..CollectContext::new(&env, &clock, &progress)
         };
-        let before = COUNTINGS.load(Ordering::SeqCst);
+        let countings = account.agent.0;
+        let before = countings.load(Ordering::SeqCst);
         let snapshot = account.collect(&ctx).snapshot;
-        (snapshot, COUNTINGS.load(Ordering::SeqCst) != before)
+        (snapshot, countings.load(Ordering::SeqCst) != before)
     }
 
     fn tokens(snapshot: &Snapshot) -> Option<u64> {
         snapshot.count(openusage_core::metric::TOTAL_TOKENS)
+    }
+
+    #[test]
+    fn a_file_dated_before_1970_is_kept_like_any_other() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("files");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("old.jsonl");
+        std::fs::write(&file, "3\n").unwrap();
+        let before = std::time::SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(86_400);
+        let handle = std::fs::File::options().write(true).open(&file).unwrap();
+        handle.set_modified(before).unwrap();
+        static COUNTINGS: AtomicUsize = AtomicUsize::new(0);
+        let account = FileAccount::new(Tally(&COUNTINGS), "t", Some(dir));
+        assert!(collect(&account, None).1);
+        let (again, counted) = collect(&account, None);
+        assert!(!counted, "its stamp makes a fingerprint too");
+        assert_eq!(tokens(&again), Some(3));
     }
 
     #[test]
@@ -473,7 +498,9 @@ mod tests {
         let file = dir.join("a.jsonl");
         std::fs::write(&file, "1\n2\n").unwrap();
         std::fs::write(dir.join("b.jsonl"), "4\n").unwrap();
-        let account = FileAccount::new(Tally, "t", Some(dir.clone()));
+        static COUNTINGS: AtomicUsize = AtomicUsize::new(0);
+        let tally = Tally(&COUNTINGS);
+        let account = FileAccount::new(tally, "t", Some(dir.clone()));
         let (first, counted) = collect(&account, Some(&cache));
         assert!(counted);
         assert_eq!(tokens(&first), Some(7));
@@ -484,7 +511,7 @@ mod tests {
         assert_eq!(again, first);
         account.save(&cache).unwrap();
         // A new process: the kept counting is read from disk.
-        let fresh = FileAccount::new(Tally, "t", Some(dir.clone()));
+        let fresh = FileAccount::new(tally, "t", Some(dir.clone()));
         let (from_disk, counted) = collect(&fresh, Some(&cache));
         assert!(!counted, "the saved counting was not used");
         assert_eq!(from_disk, first);
@@ -507,7 +534,7 @@ mod tests {
         assert_eq!(tokens(&removed), Some(11));
         // Another account keeps its own counting, never this one.
         fresh.save(&cache).unwrap();
-        let other = FileAccount::new(Tally, "u", Some(dir.clone()));
+        let other = FileAccount::new(tally, "u", Some(dir.clone()));
         assert!(collect(&other, Some(&cache)).1);
     }
 

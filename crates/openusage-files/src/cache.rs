@@ -30,16 +30,15 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use openusage_jsonl::compressed::{self, Decompressed};
 use openusage_jsonl::lines;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::stable_hash::fnv1a;
+use crate::stamp::Stamp;
 
 pub(crate) mod disk;
 
@@ -232,37 +231,6 @@ struct Entry<S> {
     tail: u64,
     /// See [`Outcome::stopped`].
     stopped: Option<Arc<str>>,
-}
-
-/// What identifies one version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-    #[cfg(unix)]
-    unix: (u64, u64, i64, i64),
-}
-
-impl Stamp {
-    pub(crate) fn of(meta: &Metadata) -> Stamp {
-        Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            #[cfg(unix)]
-            unix: {
-                use std::os::unix::fs::MetadataExt;
-                (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec())
-            },
-        }
-    }
-
-    /// The same file (not a replacement), as far as the platform tells.
-    fn same_file(&self, other: &Stamp) -> bool {
-        #[cfg(unix)]
-        return self.unix.0 == other.unix.0 && self.unix.1 == other.unix.1;
-        #[cfg(not(unix))]
-        return true;
-    }
 }
 
 impl<S: Incremental> ScanCache<S> {
@@ -634,6 +602,7 @@ fn read_exact_at(mut file: &File, buf: &mut [u8], offset: u64) -> io::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::{Deserialize, Serialize};
 
     /// A reading that keeps its lines, and counts how many it was fed.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

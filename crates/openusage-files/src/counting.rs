@@ -58,7 +58,7 @@ impl Inputs {
             push(&mut bytes, path.as_os_str().as_encoded_bytes());
             let tag = roots.get(root).and_then(|r| r.tag).unwrap_or("");
             push(&mut bytes, tag.as_bytes());
-            bytes = postcard::to_extend(stamp, bytes).ok()?;
+            stamp.push_bytes(&mut bytes);
         }
         let hash = |seed| twox_hash::XxHash64::oneshot(seed, &bytes);
         Some(Inputs(hash(0), hash(1)))

@@ -157,6 +157,7 @@ mod cache;
 mod counting;
 mod files;
 mod stable_hash;
+mod stamp;
 mod walk;
 
 pub use agent::{EXTRA_DIRS_OPTION, FileAccount, FileAgent, detect};

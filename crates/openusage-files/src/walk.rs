@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::cache::Stamp;
+use crate::stamp::Stamp;
 
 /// What walking a set of roots found.
 #[derive(Debug, Default)]

@@ -30,7 +30,8 @@ use std::time::{Duration, SystemTime};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{CHECKED, Entry, FORMAT, Incremental, ScanCache, Stamp};
+use super::{CHECKED, Entry, FORMAT, Incremental, ScanCache};
+use crate::stamp::Stamp;
 use rustc_hash::FxHashMap;
 
 /// The largest cache file read back; a larger one is ignored (and none
