@@ -263,3 +263,51 @@ fn a_warm_run_after_each_change_prints_what_a_cold_run_prints() {
         last = warm;
     }
 }
+
+/// What depends on `now`, the zone or the cost mode is never taken from
+/// the kept counting: a warm run at another `now`, in another zone or in
+/// another cost mode prints what a run without the cache prints.
+#[test]
+fn a_warm_run_at_another_now_zone_or_cost_mode_prints_what_a_cold_run_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let cache = tmp.path().join("cache");
+    generate(&Config {
+        out: home.clone(),
+        size: SIZE,
+        seed: SEED,
+    })
+    .expect("generate the corpus");
+    let run_at = |flags: &[&str]| {
+        let (code, out, err) = run(openusage(&home)
+            .env("XDG_CACHE_HOME", &cache)
+            .args(flags)
+            .args(["snapshot", "--json", "--provider", "pi"]));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let first = run_at(&["--now", NOW]);
+    // Three days after the corpus's last session (2026-11-07), which the
+    // 7-day window at NOW leaves out.
+    let other = "2026-11-10T23:30:00Z";
+    let sessions_7d = |doc: &str| {
+        let doc: Value = serde_json::from_str(doc).unwrap();
+        doc["snapshots"][0]["metrics"]["sessions_7d"]["used"].clone()
+    };
+    let warm_other = run_at(&["--now", other]);
+    assert_ne!(
+        sessions_7d(&warm_other),
+        sessions_7d(&first),
+        "the corpus has sessions one window holds and the other not"
+    );
+    for flags in [
+        vec!["--now", other],
+        vec!["--now", other, "--timezone", "Asia/Tokyo"],
+        vec!["--now", NOW, "--cost", "calculate"],
+        vec!["--now", NOW],
+    ] {
+        let warm = run_at(&flags);
+        let cold = run_at(&[flags.as_slice(), &["--no-cache"]].concat());
+        assert_eq!(warm, cold, "{flags:?}");
+    }
+}
