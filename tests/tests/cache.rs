@@ -18,7 +18,28 @@ fn snapshot(home: &Path, extra: &[&str]) -> String {
     out
 }
 
+/// The readings files in the cache directory (each account's; see
+/// [`counting_files`] for the countings kept beside them).
 fn cache_files(home: &Path) -> Vec<PathBuf> {
+    every_file(home)
+        .into_iter()
+        .filter(|f| !is_counting(f))
+        .collect()
+}
+
+/// The kept countings in the cache directory (`*.counted.bin`).
+fn counting_files(home: &Path) -> Vec<PathBuf> {
+    every_file(home)
+        .into_iter()
+        .filter(|f| is_counting(f))
+        .collect()
+}
+
+fn is_counting(file: &Path) -> bool {
+    file.to_string_lossy().ends_with(".counted.bin")
+}
+
+fn every_file(home: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(cache_dir(home))
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -69,9 +90,30 @@ fn a_second_run_starts_warm_and_prints_the_same() {
         1,
         "one cache file for the one account: {files:?}"
     );
+    assert_eq!(counting_files(&home).len(), 1, "and its counting");
     let warm = snapshot(&home, &[]);
     assert_eq!(cold, warm);
     assert_eq!(cold, snapshot(&home, &["--no-cache"]));
+}
+
+/// An unchanged tree is answered from the kept counting alone: without
+/// the readings file (removed here), nothing is read, so nothing is saved
+/// again; the numbers are the same.
+#[test]
+fn an_unchanged_tree_is_answered_from_the_kept_counting_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = pi_home(&tmp);
+    let cold = snapshot(&home, &[]);
+    let readings = cache_files(&home).remove(0);
+    fs::remove_file(&readings).unwrap();
+    assert_eq!(snapshot(&home, &[]), cold);
+    assert!(!readings.exists(), "the files were read again");
+    // A change makes it read and count, and save both again.
+    append_turn(&home.join(TRANSCRIPT), 1, 1_000_000);
+    let changed = snapshot(&home, &[]);
+    assert_ne!(changed, cold);
+    assert!(readings.exists());
+    assert_eq!(changed, snapshot(&home, &["--no-cache"]));
 }
 
 /// A warm run whose readings were all reused has nothing new to save: the
@@ -104,12 +146,16 @@ fn the_cache_holds_no_transcript_text() {
     let home = tmp.path().join("home");
     copy_tree(&fixture("pi/home"), &home);
     snapshot(&home, &[]);
-    let cache = fs::read(&cache_files(&home)[0]).unwrap();
-    let holds = |text: &str| cache.windows(text.len()).any(|w| w == text.as_bytes());
-    assert!(holds("claude-sonnet-4-5"), "sanity: the cache names models");
-    // Prompts, tool output and thinking from the fixture never reach it.
-    for text in ["content", "thinking", "toolCall", "login", "Let me"] {
-        assert!(!holds(text), "the cache holds {text:?}");
+    let files = every_file(&home);
+    assert_eq!(files.len(), 2, "the readings and the counting: {files:?}");
+    for file in files {
+        let cache = fs::read(&file).unwrap();
+        let holds = |text: &str| cache.windows(text.len()).any(|w| w == text.as_bytes());
+        assert!(holds("claude-sonnet-4-5"), "sanity: {file:?} names models");
+        // Prompts, tool output and thinking from the fixture never reach it.
+        for text in ["content", "thinking", "toolCall", "login", "Let me"] {
+            assert!(!holds(text), "{file:?} holds {text:?}");
+        }
     }
 }
 
@@ -120,8 +166,27 @@ fn a_broken_or_foreign_cache_is_ignored_and_rebuilt() {
     copy_tree(&fixture("pi/home"), &home);
     let expected = snapshot(&home, &["--no-cache"]);
     snapshot(&home, &[]);
-    let file = cache_files(&home).remove(0);
-    let good = fs::read(&file).unwrap();
+    // The readings without the counting (else an unchanged tree never
+    // reads them), then the counting.
+    for (file, other) in [
+        (
+            cache_files(&home).remove(0),
+            counting_files(&home).remove(0),
+        ),
+        (
+            counting_files(&home).remove(0),
+            cache_files(&home).remove(0),
+        ),
+    ] {
+        each_broken_is_ignored(&home, &file, &other, &expected);
+        snapshot(&home, &[]);
+    }
+}
+
+/// `file` replaced by broken copies of itself, in turn, `other` removed
+/// (each run saves it again): each is ignored.
+fn each_broken_is_ignored(home: &Path, file: &Path, other: &Path, expected: &str) {
+    let good = fs::read(file).unwrap();
     let mut other_format = good.clone();
     other_format[0] = other_format[0].wrapping_add(1);
     let mut other_reader = good.clone();
@@ -136,8 +201,9 @@ fn a_broken_or_foreign_cache_is_ignored_and_rebuilt() {
         other_reader,
         half,
     ] {
-        fs::write(&file, broken).unwrap();
-        assert_eq!(snapshot(&home, &[]), expected);
+        fs::write(file, broken).unwrap();
+        let _ = fs::remove_file(other);
+        assert_eq!(snapshot(home, &[]), expected);
     }
 }
 
@@ -215,25 +281,38 @@ fn every_flipped_byte_of_a_real_cache_is_caught_and_counts_as_no_cache() {
     let expected = collect(None, false);
     assert!(!expected.is_empty());
     assert_eq!(collect(Some(&dir), true), expected, "cold");
-    let file = fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path();
-    let good = fs::read(&file).unwrap();
-    assert!(
-        (200..1_500).contains(&good.len()),
-        "a small cache: {} bytes",
-        good.len()
-    );
     assert_eq!(collect(Some(&dir), false), expected, "warm");
-    for at in 0..good.len() {
-        for flip in [0x01, 0x80, 0xff] {
-            let mut bad = good.clone();
-            bad[at] ^= flip;
-            fs::write(&file, &bad).unwrap();
-            let got = collect(Some(&dir), false);
-            assert!(
-                got == expected,
-                "byte {at} ^ {flip:#04x} changed the numbers"
-            );
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    // The readings, then the counting (`….bin` sorts before `….counted.bin`):
+    // each flipped alone, the other removed, so that it is the one loaded.
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for (file, other) in [(&files[0], &files[1]), (&files[1], &files[0])] {
+        let good = fs::read(file).unwrap();
+        let kept = fs::read(other).unwrap();
+        assert!(
+            (200..4_000).contains(&good.len()),
+            "a small cache: {} bytes",
+            good.len()
+        );
+        fs::remove_file(other).unwrap();
+        for at in 0..good.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[at] ^= flip;
+                fs::write(file, &bad).unwrap();
+                let got = collect(Some(&dir), false);
+                assert!(
+                    got == expected,
+                    "{file:?}: byte {at} ^ {flip:#04x} changed the numbers"
+                );
+            }
         }
+        fs::write(file, &good).unwrap();
+        fs::write(other, &kept).unwrap();
     }
 }
 
@@ -350,16 +429,25 @@ fn a_directory_at_the_cache_path_costs_the_cache_not_the_output() {
     let home = pi_home(&tmp);
     let expected = snapshot(&home, &["--no-cache"]);
     snapshot(&home, &[]);
-    let file = cache_files(&home).remove(0);
-    fs::remove_file(&file).unwrap();
-    fs::create_dir(&file).unwrap();
-    fs::write(file.join("inside"), "x").unwrap();
-    let (code, out, err) = run(openusage(&home).args(["--now", NOW, "snapshot", "--json"]));
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out, expected);
-    assert!(err.contains("cannot write the cache"), "{err}");
-    assert!(leftovers(&home).is_empty(), "{:?}", leftovers(&home));
-    assert_eq!(fs::read_to_string(file.join("inside")).unwrap(), "x");
+    // At the readings' path (the counting removed, so they are needed),
+    // then at the counting's.
+    for file in [
+        cache_files(&home).remove(0),
+        counting_files(&home).remove(0),
+    ] {
+        for other in every_file(&home) {
+            fs::remove_file(other).unwrap();
+        }
+        fs::create_dir(&file).unwrap();
+        fs::write(file.join("inside"), "x").unwrap();
+        let (code, out, err) = run(openusage(&home).args(["--now", NOW, "snapshot", "--json"]));
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, expected);
+        assert!(err.contains("cannot write the cache"), "{err}");
+        assert!(leftovers(&home).is_empty(), "{:?}", leftovers(&home));
+        assert_eq!(fs::read_to_string(file.join("inside")).unwrap(), "x");
+        fs::remove_dir_all(&file).unwrap();
+    }
 }
 
 /// Under `ulimit -f 0` every write to a file fails: the output (to a pipe)
@@ -471,8 +559,10 @@ fn the_cache_directory_and_files_are_the_user_s_alone() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
-    assert_eq!(mode(&files[0]), 0o600);
+    assert_eq!(files.len(), 2, "the readings and the counting: {files:?}");
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{file:?}");
+    }
 }
 
 /// A FIFO where the cache file should be: the run neither hangs opening it
@@ -480,17 +570,32 @@ fn the_cache_directory_and_files_are_the_user_s_alone() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_at_the_cache_path_is_ignored_without_hanging() {
-    use std::time::{Duration, Instant};
-
     let tmp = tempfile::tempdir().unwrap();
     let home = pi_home(&tmp);
     let expected = snapshot(&home, &["--no-cache"]);
     snapshot(&home, &[]);
-    let file = cache_files(&home).remove(0);
-    fs::remove_file(&file).unwrap();
-    let made = std::process::Command::new("mkfifo").arg(&file).status();
+    // At the readings' path (the counting removed, so they are needed),
+    // then at the counting's.
+    for file in [
+        cache_files(&home).remove(0),
+        counting_files(&home).remove(0),
+    ] {
+        for other in every_file(&home) {
+            fs::remove_file(other).unwrap();
+        }
+        fifo_instead(&home, &file, &expected);
+    }
+}
+
+/// Runs with a FIFO at `file`: the run ends, prints `expected` and saves
+/// over the FIFO.
+#[cfg(unix)]
+fn fifo_instead(home: &Path, file: &Path, expected: &str) {
+    use std::time::{Duration, Instant};
+
+    let made = std::process::Command::new("mkfifo").arg(file).status();
     assert!(made.is_ok_and(|s| s.success()), "mkfifo");
-    let mut child = openusage(&home)
+    let mut child = openusage(home)
         .args(["--now", NOW, "snapshot", "--json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -507,8 +612,5 @@ fn a_fifo_at_the_cache_path_is_ignored_without_hanging() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
     assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
-    assert!(
-        fs::metadata(&file).unwrap().is_file(),
-        "saved over the FIFO"
-    );
+    assert!(fs::metadata(file).unwrap().is_file(), "saved over the FIFO");
 }

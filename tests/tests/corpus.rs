@@ -178,3 +178,136 @@ fn a_generated_home_is_counted_exactly_as_corpus_gen_wrote_it() {
     assert_eq!(warm, cold, "a warm run prints the same");
     assert_eq!(tree_state(&home), before, "nothing is written in the home");
 }
+
+/// The transcripts of `home`, by path.
+fn transcripts(home: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![home.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "jsonl") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Sets `file`'s mtime `secs` seconds later, its bytes left alone.
+fn touch_later(file: &Path, secs: u64) {
+    let modified = fs::metadata(file).unwrap().modified().unwrap();
+    let handle = fs::File::options().write(true).open(file).unwrap();
+    handle
+        .set_modified(modified + std::time::Duration::from_secs(secs))
+        .unwrap();
+}
+
+/// A warm run after each kind of change prints exactly what a run without
+/// the cache prints on the changed tree: a turn appended, a file removed,
+/// a file renamed, a file touched with the same bytes. (The kept counting
+/// answers only an unchanged tree; each change counts afresh.)
+#[test]
+fn a_warm_run_after_each_change_prints_what_a_cold_run_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let cache = tmp.path().join("cache");
+    generate(&Config {
+        out: home.clone(),
+        size: SIZE,
+        seed: SEED,
+    })
+    .expect("generate the corpus");
+    let mut last = snapshot(&home, &cache, &[]);
+    let files = transcripts(&home);
+    assert!(files.len() > 10);
+    let changes: [(&str, &dyn Fn(), bool); 4] = [
+        (
+            "a turn appended",
+            &|| {
+                let mut text = fs::read(&files[0]).unwrap();
+                text.extend_from_slice(br#"{"type":"message","id":"warm0001","parentId":null,"timestamp":"2026-11-20T11:00:00.000Z","message":{"role":"assistant","content":[],"provider":"anthropic","model":"claude-sonnet-4-5","usage":{"input":1000000,"output":0,"cacheRead":0,"cacheWrite":0},"timestamp":1795172400000}}"#);
+                text.push(b'\n');
+                fs::write(&files[0], text).unwrap();
+            },
+            true,
+        ),
+        (
+            "a file removed",
+            &|| fs::remove_file(&files[1]).unwrap(),
+            true,
+        ),
+        (
+            "a file renamed",
+            &|| fs::rename(&files[2], files[2].with_extension("moved.jsonl")).unwrap(),
+            false,
+        ),
+        ("a file touched", &|| touch_later(&files[3], 5), false),
+    ];
+    for (what, change, shows) in changes {
+        change();
+        let warm = snapshot(&home, &cache, &[]);
+        let cold = snapshot(&home, &cache, &["--no-cache"]);
+        assert_eq!(warm, cold, "warm after {what}");
+        if shows {
+            assert_ne!(warm, last, "{what} changes the numbers");
+        }
+        assert_eq!(
+            snapshot(&home, &cache, &[]),
+            cold,
+            "warm again after {what}"
+        );
+        last = warm;
+    }
+}
+
+/// What depends on `now`, the zone or the cost mode is never taken from
+/// the kept counting: a warm run at another `now`, in another zone or in
+/// another cost mode prints what a run without the cache prints.
+#[test]
+fn a_warm_run_at_another_now_zone_or_cost_mode_prints_what_a_cold_run_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let cache = tmp.path().join("cache");
+    generate(&Config {
+        out: home.clone(),
+        size: SIZE,
+        seed: SEED,
+    })
+    .expect("generate the corpus");
+    let run_at = |flags: &[&str]| {
+        let (code, out, err) = run(openusage(&home)
+            .env("XDG_CACHE_HOME", &cache)
+            .args(flags)
+            .args(["snapshot", "--json", "--provider", "pi"]));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let first = run_at(&["--now", NOW]);
+    // Three days after the corpus's last session (2026-11-07), which the
+    // 7-day window at NOW leaves out.
+    let other = "2026-11-10T23:30:00Z";
+    let sessions_7d = |doc: &str| {
+        let doc: Value = serde_json::from_str(doc).unwrap();
+        doc["snapshots"][0]["metrics"]["sessions_7d"]["used"].clone()
+    };
+    let warm_other = run_at(&["--now", other]);
+    assert_ne!(
+        sessions_7d(&warm_other),
+        sessions_7d(&first),
+        "the corpus has sessions one window holds and the other not"
+    );
+    for flags in [
+        vec!["--now", other],
+        vec!["--now", other, "--timezone", "Asia/Tokyo"],
+        vec!["--now", NOW, "--cost", "calculate"],
+        vec!["--now", NOW],
+    ] {
+        let warm = run_at(&flags);
+        let cold = run_at(&[flags.as_slice(), &["--no-cache"]].concat());
+        assert_eq!(warm, cold, "{flags:?}");
+    }
+}

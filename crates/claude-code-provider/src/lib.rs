@@ -99,6 +99,9 @@ impl FileAgent for ClaudeCodeProvider {
     const ROOT_NAME: &'static str = "projects directory";
     /// 2: records keep their hour-long cache writes.
     const CACHE_FORMAT: u32 = 2;
+    // Counting uses only the readings, their tags and the `Counted`'s
+    // zone and prices, never its `now`, and adds nothing of its own.
+    const KEEPS_COUNTING: bool = true;
 
     fn default_roots(&self, env: &Env) -> Vec<Root> {
         default_roots(env).into_iter().map(Root::tree).collect()

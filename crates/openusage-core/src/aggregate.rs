@@ -16,16 +16,20 @@ use crate::usage::{ModelKey, Record, RecordCost, Tokens, Usage};
 use crate::zone::Zone;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod kept;
+
+pub use kept::{KEPT_FORMAT, Kept};
+
 /// Sums records as they arrive. Feed records in a deterministic order: cost
 /// is a float sum, and its last bits depend on the order of addition.
 #[derive(Debug)]
 pub struct Aggregator {
     zone: Zone,
-    today: NaiveDate,
-    week_start: DateTime<Utc>,
+    /// What "today" and the 7-day window are counted from, at
+    /// [`Aggregator::fill`] (nothing else depends on it, so a counting can
+    /// be kept and filled again at another `now`: see [`Kept`]).
+    now: DateTime<Utc>,
     sessions: FxHashMap<String, u32>,
-    sessions_today: FxHashSet<u32>,
-    sessions_7d: FxHashSet<u32>,
     total: Usage,
     /// Each model's number, an index into `model_usage` and the ledger's models.
     models: FxHashMap<ModelKey, u32>,
@@ -141,11 +145,8 @@ impl Aggregator {
     pub fn priced(now: DateTime<Utc>, zone: Zone, pricing: Pricing) -> Self {
         Aggregator {
             zone,
-            today: zone.date(now),
-            week_start: now - Duration::days(7),
+            now,
             sessions: FxHashMap::default(),
-            sessions_today: FxHashSet::default(),
-            sessions_7d: FxHashSet::default(),
             total: Usage::default(),
             models: FxHashMap::default(),
             model_usage: Vec::new(),
@@ -165,12 +166,6 @@ impl Aggregator {
             .entry(record.session.to_owned())
             .or_insert(next);
         let day = self.zone.date(record.at);
-        if day == self.today {
-            self.sessions_today.insert(session);
-        }
-        if record.at >= self.week_start {
-            self.sessions_7d.insert(session);
-        }
         let model = self.model(record);
         let cost = self.cost(model, record);
         if self.total.add_record(record, &cost) {
@@ -265,14 +260,12 @@ impl Aggregator {
             metric::TOTAL_SESSIONS,
             Metric::count(self.sessions.len() as u64, "sessions", "all-time"),
         );
+        let (today, week) = self.sessions_in_windows();
         put(
             metric::SESSIONS_TODAY,
-            Metric::count(self.sessions_today.len() as u64, "sessions", "today"),
+            Metric::count(today, "sessions", "today"),
         );
-        put(
-            metric::SESSIONS_7D,
-            Metric::count(self.sessions_7d.len() as u64, "sessions", "7d"),
-        );
+        put(metric::SESSIONS_7D, Metric::count(week, "sessions", "7d"));
         let t = &self.total.tokens;
         put(
             metric::TOTAL_INPUT_TOKENS,
@@ -331,6 +324,26 @@ impl Aggregator {
             );
         }
         m
+    }
+
+    /// The sessions with a record on `now`'s day, and with one at or after
+    /// exactly `7 * 24h` before `now`: from the ledger's rows (a row's date
+    /// is its records' day, its `last` their latest instant), so they are
+    /// made anew for each `now`.
+    fn sessions_in_windows(&self) -> (u64, u64) {
+        let today = self.zone.date(self.now);
+        let week_start = self.now - Duration::days(7);
+        let ledger = self.ledger.ledger();
+        let mut seen = vec![(false, false); ledger.sessions.len()];
+        for row in &ledger.rows {
+            if let Some((on_today, in_week)) = seen.get_mut(row.session as usize) {
+                *on_today |= row.date == today;
+                *in_week |= row.last >= week_start;
+            }
+        }
+        let count =
+            |pick: fn(&(bool, bool)) -> bool| seen.iter().filter(|s| pick(s)).count() as u64;
+        (count(|s| s.0), count(|s| s.1))
     }
 
     fn model_usage(&self) -> Vec<ModelUsage> {

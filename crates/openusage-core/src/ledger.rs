@@ -9,6 +9,7 @@ use crate::snapshot::RecentSession;
 use crate::usage::{ModelKey, Record, RecordCost, Usage};
 use crate::zone::Zone;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 /// One account's counted usage, by session, day, model and kind.
 #[derive(Debug, Clone, Default)]
@@ -67,7 +68,7 @@ impl Ledger {
 }
 
 /// A session that counted, as its first counted record tells it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub id: String,
     pub workspace: Option<String>,
@@ -79,27 +80,35 @@ pub struct SessionInfo {
 }
 
 /// The records of one session on one day for one model and kind.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LedgerRow {
     pub session: u32,
+    #[serde(with = "crate::saved::date")]
     pub date: NaiveDate,
     pub model: u32,
-    pub kind: &'static str,
+    #[serde(with = "crate::usage::kind::serde")]
+    pub kind: crate::usage::kind::Kind,
     /// The earliest and latest record.
+    #[serde(with = "crate::saved::instant")]
     pub first: DateTime<Utc>,
+    #[serde(with = "crate::saved::instant")]
     pub last: DateTime<Utc>,
     pub usage: Usage,
 }
 
 /// The records of one UTC hour for one model and kind.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HourRow {
     /// The hour's start, in UTC.
+    #[serde(with = "crate::saved::instant")]
     pub hour: DateTime<Utc>,
     pub model: u32,
-    pub kind: &'static str,
+    #[serde(with = "crate::usage::kind::serde")]
+    pub kind: crate::usage::kind::Kind,
     /// The earliest and latest record.
+    #[serde(with = "crate::saved::instant")]
     pub first: DateTime<Utc>,
+    #[serde(with = "crate::saved::instant")]
     pub last: DateTime<Utc>,
     pub usage: Usage,
 }
@@ -205,6 +214,34 @@ impl LedgerBuilder {
 
     pub(crate) fn finish(self) -> Ledger {
         self.ledger
+    }
+
+    /// The ledger so far.
+    pub(crate) fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// A builder that goes on from `ledger`; `None` when two of its rows,
+    /// or two of its hours, have one key (a builder never makes that).
+    pub(crate) fn restored(ledger: Ledger) -> Option<Self> {
+        let rows: FxHashMap<_, _> = ledger
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.session, r.date, r.model, r.kind), i))
+            .collect();
+        let hours: FxHashMap<_, _> = ledger
+            .hours
+            .iter()
+            .enumerate()
+            .map(|(i, h)| ((h.hour.timestamp(), h.model, h.kind), i))
+            .collect();
+        let whole = rows.len() == ledger.rows.len() && hours.len() == ledger.hours.len();
+        whole.then_some(LedgerBuilder {
+            ledger,
+            rows,
+            hours,
+        })
     }
 }
 

@@ -45,6 +45,7 @@ pub mod pricing;
 mod provider;
 mod registry;
 pub mod report;
+mod saved;
 pub mod settings;
 pub mod snapshot;
 pub mod status;

@@ -21,7 +21,7 @@ use crate::usage::Record;
 pub const LONG_CONTEXT: u64 = 200_000;
 
 /// The list prices of one model, in USD per token.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Price {
     /// Input tokens not read from or written to a cache.
     pub input: f64,
@@ -40,7 +40,7 @@ pub struct Price {
 }
 
 /// A model's prices for long requests, in USD per token.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tier {
     /// Input tokens.
     pub input: f64,
@@ -87,7 +87,7 @@ impl Price {
 }
 
 /// Where a model's price came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PriceEntry {
     /// The entry of the price table, by its key.
     Table(String),
@@ -109,7 +109,7 @@ impl PriceEntry {
 }
 
 /// A model's price and where it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lookup {
     /// Where the price came from.
     pub entry: PriceEntry,
@@ -240,6 +240,16 @@ impl Pricing {
             .response_model
             .and_then(|answered| self.prices.lookup(answered, record.upstream_provider))
             .or_else(|| self.prices.lookup(record.model, record.upstream_provider))
+    }
+
+    /// [`Pricing::lookup`] of a model's records (a record's price depends
+    /// on nothing else of it).
+    pub fn lookup_model(&self, key: &crate::usage::ModelKey) -> Option<Lookup> {
+        let upstream = key.upstream_provider.as_deref();
+        key.response_model
+            .as_deref()
+            .and_then(|answered| self.prices.lookup(answered, upstream))
+            .or_else(|| self.prices.lookup(&key.model, upstream))
     }
 }
 

@@ -56,7 +56,7 @@ impl Tokens {
 
 /// What a group of records adds up to: tokens, how many records, how many
 /// of them were unpriced or recorded no cost, and the cost recorded.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Usage {
     pub tokens: Tokens,
     pub requests: u64,
@@ -216,12 +216,54 @@ pub mod kind {
     /// A call to a second, stronger model made inside a reply (Claude
     /// Code's `/advisor`, recorded as an `advisor_message` usage iteration).
     pub const ADVISOR: &str = "advisor";
+
+    /// Every kind above.
+    pub const ALL: [&str; 7] = [
+        ASSISTANT,
+        TOOL_RESULT,
+        COMPACTION,
+        BRANCH_SUMMARY,
+        MODEL_USAGE,
+        USAGE,
+        ADVISOR,
+    ];
+
+    /// The kind named `name`, when it is one of [`ALL`]: a kind read back
+    /// from a saved counting is one of the constants again, or nothing.
+    pub fn named(name: &str) -> Option<&'static str> {
+        ALL.into_iter().find(|k| *k == name)
+    }
+
+    /// A kind, as a field that is saved names its type: serde's derive
+    /// takes a field written `&'static str` for one borrowed from the
+    /// input, which a kind read back is not (it is one of [`ALL`]).
+    pub type Kind = &'static str;
+
+    /// Serde for a kind as its name; a name that is no kind does not
+    /// decode. For a [`Kind`] field: `#[serde(with = "kind::serde")]`.
+    pub mod serde {
+        use serde::de::Error;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Writes the kind's name.
+        pub fn serialize<S: Serializer>(kind: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(kind)
+        }
+
+        /// Reads a name written by [`serialize`].
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+            let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            super::named(&name).ok_or_else(|| D::Error::custom("not a kind of usage"))
+        }
+    }
 }
 
 /// A model as usage is split by: its id, upstream provider, workspace, the
 /// model that answered (when the agent records one apart) and the agent
 /// that wrote the records (for a provider that stands for several).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ModelKey {
     pub model: String,
     pub upstream_provider: Option<String>,

@@ -32,8 +32,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::cache::{Incremental, ScanCache};
-use crate::files::{self, Scanned};
-use crate::walk::Root;
+use crate::counting::{Counting, Inputs, LastCounting};
+use crate::files::{self, Reading, Scanned};
+use crate::walk::{self, Found, Root};
 
 /// What a provider of files says about its agent's files; the hooks
 /// [`FileAccount`] calls, in the order its module overview gives.
@@ -70,8 +71,18 @@ pub trait FileAgent: Send + Sync + fmt::Debug + 'static {
     /// The version of [`FileAgent::Scan`]'s shape in the cache on disk:
     /// raise it whenever that shape changes, and readings saved by an
     /// earlier version are read again instead of misread. (The engine's own
-    /// shapes have their version, [`crate::cache::FORMAT`].)
+    /// shapes have their version, [`crate::cache::FORMAT`].) Raise it too
+    /// when [`FileAgent::count`] changes what it makes of the same readings:
+    /// a kept counting (see [`FileAgent::KEEPS_COUNTING`]) is of this
+    /// format.
     const CACHE_FORMAT: u32;
+    /// True when [`FileAgent::count`] depends on nothing but the readings,
+    /// their tags, the agent's settings (its `Debug` form) and what the
+    /// `Counted` it is given prices and dates with, never on its `now`, and
+    /// adds no metrics or diagnostics of its own: then an unchanged tree is
+    /// answered from the last counting, kept in memory and on disk, without
+    /// decoding a reading or counting again.
+    const KEEPS_COUNTING: bool = false;
 
     /// The directories read when the account names none, whether or not
     /// they exist.
@@ -124,6 +135,8 @@ pub struct FileAccount<A: FileAgent> {
     /// `extra_dirs`, resolved: read as well, whichever of the above is.
     pub extra_dirs: Vec<PathBuf>,
     pub scans: ScanCache<A::Scan>,
+    /// The last counting, and what it was made from.
+    last: LastCounting,
 }
 
 impl<A: FileAgent> FileAccount<A> {
@@ -135,6 +148,7 @@ impl<A: FileAgent> FileAccount<A> {
             dir,
             extra_dirs: Vec::new(),
             scans: ScanCache::default(),
+            last: LastCounting::default(),
         }
     }
 
@@ -180,6 +194,68 @@ impl<A: FileAgent> FileAccount<A> {
         cache_file(dir, A::ID, &self.id)
     }
 
+    /// The kept counting's file, beside the readings'.
+    fn counting_file(&self, dir: &Path) -> PathBuf {
+        self.cache_file(dir).with_extension("counted.bin")
+    }
+
+    /// What counting the files `found` is made from, when the agent's
+    /// counting can be kept at all.
+    fn inputs(&self, found: &Found, roots: &[Root]) -> Option<Inputs> {
+        if !A::KEEPS_COUNTING {
+            return None;
+        }
+        let settings = format!("{:?} {:?}", self.agent, self.scans.settings());
+        Inputs::of(found, roots, &self.cache_owner(), &settings)
+    }
+
+    /// The counting of the files `found`, and what reading them found: the
+    /// last counting when it was made from `inputs`, else a reading of
+    /// every file (through the cache) and a counting, kept when it can be.
+    fn count(
+        &self,
+        found: Found,
+        roots: &[Root],
+        inputs: Option<Inputs>,
+        ctx: &CollectContext<'_>,
+    ) -> (Reading<A::Scan>, Counted) {
+        let (now, pricing) = (ctx.clock.now(), ctx.pricing.clone());
+        let counting_file = ctx.cache_dir.map(|dir| self.counting_file(dir));
+        let last = inputs.and_then(|i| {
+            self.last
+                .made_from(i, counting_file.as_deref(), &self.cache_owner())
+        });
+        if let Some(last) = last {
+            let counts = last.files;
+            if let Some(counted) = last.kept.clone().restore(now, ctx.zone, pricing.clone()) {
+                return (Reading::remembered(found, counts, ctx.progress), counted);
+            }
+        }
+        if let Some(dir) = ctx.cache_dir {
+            self.scans
+                .load_once(&self.cache_file(dir), &self.cache_owner());
+        }
+        let reading = files::read_found(found, &self.scans, ctx.progress, |path| {
+            self.agent.start(path)
+        });
+        let tags: Vec<Option<&'static str>> = reading
+            .scan_roots
+            .iter()
+            .map(|&i| roots.get(i).and_then(|r| r.tag))
+            .collect();
+        let start = Counted::priced(now, ctx.zone, pricing);
+        let counted = self.agent.count_tagged(&reading.scans, &tags, start);
+        let kept = inputs.zip(reading.file_counts()).zip(counted.keep());
+        if let Some(((inputs, files), kept)) = kept {
+            self.last.set(Counting {
+                inputs,
+                files,
+                kept,
+            });
+        }
+        (reading, counted)
+    }
+
     fn cache_owner(&self) -> String {
         cache_owner(A::ID, A::CACHE_FORMAT, &self.id)
     }
@@ -191,22 +267,10 @@ impl<A: FileAgent> AccountReader for FileAccount<A> {
     /// message and diagnostics.
     fn collect(&self, ctx: &CollectContext<'_>) -> Collected {
         let now = ctx.clock.now();
-        if let Some(dir) = ctx.cache_dir {
-            self.scans
-                .load_once(&self.cache_file(dir), &self.cache_owner());
-        }
         let roots = self.roots(ctx.env);
-        let mut reading =
-            files::read_roots(&roots, A::ENDINGS, &self.scans, ctx.progress, |path| {
-                self.agent.start(path)
-            });
-        let start = Counted::priced(now, ctx.zone, ctx.pricing.clone());
-        let tags: Vec<Option<&'static str>> = reading
-            .scan_roots
-            .iter()
-            .map(|&i| roots.get(i).and_then(|r| r.tag))
-            .collect();
-        let counted = self.agent.count_tagged(&reading.scans, &tags, start);
+        let found = walk::find_files(&roots, A::ENDINGS);
+        let inputs = self.inputs(&found, &roots);
+        let (mut reading, counted) = self.count(found, &roots, inputs, ctx);
         reading.diagnostics.turns_zero = counted.zero;
         reading.diagnostics.turns_counted = counted.counted;
         reading.diagnostics.turns_duplicate = counted.duplicate;
@@ -252,8 +316,14 @@ impl<A: FileAgent> AccountReader for FileAccount<A> {
     }
 
     fn save(&self, cache_dir: &Path) -> io::Result<()> {
-        self.scans
-            .save_if_changed(&self.cache_file(cache_dir), &self.cache_owner())
+        let owner = self.cache_owner();
+        let readings = self
+            .scans
+            .save_if_changed(&self.cache_file(cache_dir), &owner);
+        let counting = self
+            .last
+            .save_if_changed(&self.counting_file(cache_dir), &owner);
+        readings.and(counting)
     }
 }
 
@@ -292,6 +362,192 @@ fn cache_owner(provider: &str, format: u32, account: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use chrono::{DateTime, Utc};
+    use openusage_core::usage::{Record, Tokens, kind};
+    use openusage_core::{FixedClock, Progress};
+    use serde::Deserialize;
+
+    /// An agent whose files hold one number a line, a reply of that many
+    /// output tokens each, and which says how often it counted (in a
+    /// counter of each test's own: tests run side by side).
+    #[derive(Clone, Copy)]
+    struct Tally(&'static AtomicUsize);
+
+    impl fmt::Debug for Tally {
+        // The agent's `Debug` form is part of a counting's fingerprint:
+        // the counter is no setting.
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Tally")
+        }
+    }
+
+    #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+    struct Numbers {
+        session: String,
+        replies: Vec<u64>,
+    }
+
+    impl Incremental for Numbers {
+        fn line(&mut self, line: &[u8]) {
+            let n = std::str::from_utf8(line)
+                .ok()
+                .and_then(|l| l.trim().parse::<u64>().ok());
+            self.replies.extend(n);
+        }
+        fn set_mtime(&mut self, _: DateTime<Utc>) {}
+        fn words(&self) -> Option<&'static [&'static [u8]]> {
+            None
+        }
+        fn oversized(&mut self) {}
+    }
+
+    impl Scanned for Numbers {
+        fn skipped(&self) -> bool {
+            false
+        }
+        fn lines_dropped(&self) -> u64 {
+            0
+        }
+        fn lines_oversized(&self) -> u64 {
+            0
+        }
+    }
+
+    impl FileAgent for Tally {
+        type Scan = Numbers;
+        const ID: &'static str = "tally";
+        const NAME: &'static str = "Tally";
+        const BINARY: &'static str = "tally";
+        const DIR_OPTION: &'static str = "dir";
+        const ROOT_NAME: &'static str = "directory";
+        const CACHE_FORMAT: u32 = 1;
+        const KEEPS_COUNTING: bool = true;
+
+        fn default_roots(&self, _: &Env) -> Vec<Root> {
+            Vec::new()
+        }
+        fn start(&self, path: &Path) -> Numbers {
+            let session = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            Numbers {
+                session: session.unwrap_or_default(),
+                replies: Vec::new(),
+            }
+        }
+        fn count(&self, files: &[Arc<Numbers>], mut counted: Counted) -> Counted {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            for file in files {
+                for &output in &file.replies {
+                    counted.aggregator.add(&Record {
+                        session: &file.session,
+                        at: DateTime::UNIX_EPOCH,
+                        model: "m",
+                        upstream_provider: None,
+                        workspace: None,
+                        kind: kind::ASSISTANT,
+                        subkind: None,
+                        response_model: None,
+                        tokens: Tokens {
+                            output,
+                            ..Tokens::default()
+                        },
+                        cache_write_1h: 0,
+                        cost_usd: None,
+                        origin: Default::default(),
+                    });
+                    counted.counted += 1;
+                }
+            }
+            counted
+        }
+    }
+
+    /// Collects `account` with the cache directory `cache`, and says whether
+    /// it counted.
+    fn collect(account: &FileAccount<Tally>, cache: Option<&Path>) -> (Snapshot, bool) {
+        let env = Env::new(Path::new("/nonexistent"));
+        let clock = FixedClock(DateTime::UNIX_EPOCH);
+        let progress = Progress::default();
+        let ctx = CollectContext {
+            cache_dir: cache,
+            ..CollectContext::new(&env, &clock, &progress)
+        };
+        let countings = account.agent.0;
+        let before = countings.load(Ordering::SeqCst);
+        let snapshot = account.collect(&ctx).snapshot;
+        (snapshot, countings.load(Ordering::SeqCst) != before)
+    }
+
+    fn tokens(snapshot: &Snapshot) -> Option<u64> {
+        snapshot.count(openusage_core::metric::TOTAL_TOKENS)
+    }
+
+    #[test]
+    fn a_file_dated_before_1970_is_kept_like_any_other() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("files");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("old.jsonl");
+        std::fs::write(&file, "3\n").unwrap();
+        let before = std::time::SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(86_400);
+        let handle = std::fs::File::options().write(true).open(&file).unwrap();
+        handle.set_modified(before).unwrap();
+        static COUNTINGS: AtomicUsize = AtomicUsize::new(0);
+        let account = FileAccount::new(Tally(&COUNTINGS), "t", Some(dir));
+        assert!(collect(&account, None).1);
+        let (again, counted) = collect(&account, None);
+        assert!(!counted, "its stamp makes a fingerprint too");
+        assert_eq!(tokens(&again), Some(3));
+    }
+
+    #[test]
+    fn an_unchanged_tree_is_not_counted_again_in_process_or_from_disk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, cache) = (tmp.path().join("files"), tmp.path().join("cache"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.jsonl");
+        std::fs::write(&file, "1\n2\n").unwrap();
+        std::fs::write(dir.join("b.jsonl"), "4\n").unwrap();
+        static COUNTINGS: AtomicUsize = AtomicUsize::new(0);
+        let tally = Tally(&COUNTINGS);
+        let account = FileAccount::new(tally, "t", Some(dir.clone()));
+        let (first, counted) = collect(&account, Some(&cache));
+        assert!(counted);
+        assert_eq!(tokens(&first), Some(7));
+        // Nothing changed: the walk and the stamps say so, and the last
+        // counting answers.
+        let (again, counted) = collect(&account, Some(&cache));
+        assert!(!counted, "counted again with nothing changed");
+        assert_eq!(again, first);
+        account.save(&cache).unwrap();
+        // A new process: the kept counting is read from disk.
+        let fresh = FileAccount::new(tally, "t", Some(dir.clone()));
+        let (from_disk, counted) = collect(&fresh, Some(&cache));
+        assert!(!counted, "the saved counting was not used");
+        assert_eq!(from_disk, first);
+        // Each change is counted: an append, a touch, a removal.
+        std::fs::write(&file, "1\n2\n8\n").unwrap();
+        let (grown, counted) = collect(&fresh, Some(&cache));
+        assert!(counted);
+        assert_eq!(tokens(&grown), Some(15));
+        let later = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let handle = std::fs::File::options().write(true).open(&file).unwrap();
+        handle
+            .set_modified(later + std::time::Duration::from_secs(5))
+            .unwrap();
+        let (touched, counted) = collect(&fresh, Some(&cache));
+        assert!(counted, "a touched file is counted again");
+        assert_eq!(touched, grown);
+        std::fs::remove_file(dir.join("b.jsonl")).unwrap();
+        let (removed, counted) = collect(&fresh, Some(&cache));
+        assert!(counted);
+        assert_eq!(tokens(&removed), Some(11));
+        // Another account keeps its own counting, never this one.
+        fresh.save(&cache).unwrap();
+        let other = FileAccount::new(tally, "u", Some(dir.clone()));
+        assert!(collect(&other, Some(&cache)).1);
+    }
 
     #[test]
     fn cache_file_names_are_short_distinct_and_the_same_as_before_for_short_ids() {

@@ -30,16 +30,15 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use openusage_jsonl::compressed::{self, Decompressed};
 use openusage_jsonl::lines;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::stable_hash::fnv1a;
+use crate::stamp::Stamp;
 
 pub(crate) mod disk;
 
@@ -240,37 +239,6 @@ struct Entry<S> {
     stopped: Option<Arc<str>>,
 }
 
-/// What identifies one version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-    #[cfg(unix)]
-    unix: (u64, u64, i64, i64),
-}
-
-impl Stamp {
-    fn of(meta: &Metadata) -> Stamp {
-        Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            #[cfg(unix)]
-            unix: {
-                use std::os::unix::fs::MetadataExt;
-                (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec())
-            },
-        }
-    }
-
-    /// The same file (not a replacement), as far as the platform tells.
-    fn same_file(&self, other: &Stamp) -> bool {
-        #[cfg(unix)]
-        return self.unix.0 == other.unix.0 && self.unix.1 == other.unix.1;
-        #[cfg(not(unix))]
-        return true;
-    }
-}
-
 impl<S: Incremental> ScanCache<S> {
     /// The reading of `path`: the remembered one when the file is unchanged;
     /// the remembered one continued with the new lines when the file only
@@ -356,6 +324,12 @@ impl<S> ScanCache<S> {
     pub fn with_max_decompressed(mut self, bytes: u64) -> Self {
         self.max_decompressed = bytes;
         self
+    }
+
+    /// How this cache reads lines and compressed files, in a stable form:
+    /// part of what a kept counting was made from.
+    pub(crate) fn settings(&self) -> String {
+        format!("{:?} {}", self.limits, self.max_decompressed)
     }
 
     /// Forgets every file not in `paths` (deleted or moved away).
@@ -636,6 +610,7 @@ fn read_exact_at(mut file: &File, buf: &mut [u8], offset: u64) -> io::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::{Deserialize, Serialize};
 
     /// A reading that keeps its lines, and counts how many it was fed.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::cache::{Incremental, NotTranscript, Outcome, ScanCache};
@@ -60,6 +61,16 @@ pub struct Diagnostics {
     pub turns_counted: u64,
 }
 
+/// What reading the files of a counting found in them: the part of the
+/// [`Diagnostics`] kept with a counting (see the `counting` module).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCounts {
+    pub files_read: u64,
+    pub files_skipped: u64,
+    pub lines_dropped: u64,
+    pub lines_oversized: u64,
+}
+
 /// The files under an account's roots, read (or remembered) one by one.
 #[derive(Debug)]
 pub struct Reading<S> {
@@ -90,7 +101,7 @@ pub fn read_roots<S: Scanned + Incremental + Send + Sync>(
 }
 
 /// [`read_roots`] of what a walk found.
-fn read_found<S: Scanned + Incremental + Send + Sync>(
+pub(crate) fn read_found<S: Scanned + Incremental + Send + Sync>(
     found: Found,
     cache: &ScanCache<S>,
     progress: &Progress,
@@ -159,6 +170,45 @@ fn read_found<S: Scanned + Incremental + Send + Sync>(
 }
 
 impl<S> Reading<S> {
+    /// The files `found` as a kept counting read them (`counts`): nothing
+    /// is read, and no reading is at hand (`scans` is empty).
+    pub(crate) fn remembered(found: Found, counts: FileCounts, progress: &Progress) -> Self {
+        progress.files_found(found.files.len() as u64);
+        for _ in &found.files {
+            progress.file_read();
+        }
+        let diagnostics = Diagnostics {
+            dirs_unreadable: found.dirs_unreadable.len() as u64,
+            files_special: found.files_special,
+            files_read: counts.files_read,
+            files_skipped: counts.files_skipped,
+            lines_dropped: counts.lines_dropped,
+            lines_oversized: counts.lines_oversized,
+            ..Diagnostics::default()
+        };
+        Reading {
+            scans: Vec::new(),
+            scan_roots: Vec::new(),
+            diagnostics,
+            problems: found.dirs_unreadable.clone(),
+            found,
+        }
+    }
+
+    /// What reading found in the files, when every file found was read to
+    /// its end (else `None`: a counting with an unreadable file is not
+    /// kept, as what went wrong may not go wrong again).
+    pub(crate) fn file_counts(&self) -> Option<FileCounts> {
+        let d = &self.diagnostics;
+        let whole = d.files_unreadable == 0 && self.scans.len() == self.found.files.len();
+        whole.then_some(FileCounts {
+            files_read: d.files_read,
+            files_skipped: d.files_skipped,
+            lines_dropped: d.lines_dropped,
+            lines_oversized: d.lines_oversized,
+        })
+    }
+
     /// Sets the snapshot's status and message from what the walk found and
     /// `totals` (see [`status::describe`]), and writes the diagnostics.
     /// `named` are the roots the settings named: their absence is told even

@@ -9,6 +9,10 @@
 //!   entered once, special files are refused;
 //! - [`ScanCache`]: what each file held at its last reading, so a refresh
 //!   reads only appended bytes, and its copy on disk between runs;
+//! - the kept counting (the `counting` module): an account's last counting
+//!   with a fingerprint of the files' stamps it was made from, so that an
+//!   unchanged tree is answered after the walk alone, without decoding a
+//!   reading or counting a turn;
 //! - [`read_roots`] / [`Reading`]: every file read (or remembered) on every
 //!   core, the counters of what was read and dropped, and the status they
 //!   make;
@@ -150,8 +154,10 @@
 
 mod agent;
 mod cache;
+mod counting;
 mod files;
 mod stable_hash;
+mod stamp;
 mod walk;
 
 pub use agent::{EXTRA_DIRS_OPTION, FileAccount, FileAgent, detect};

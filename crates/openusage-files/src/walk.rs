@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::stamp::Stamp;
+
 /// What walking a set of roots found.
 #[derive(Debug, Default)]
 pub struct Found {
@@ -21,6 +23,10 @@ pub struct Found {
     /// reachable from two roots belongs to the earlier one, whichever of
     /// its names is kept.
     pub file_roots: Vec<usize>,
+    /// For each of `files`, its stamp as the walk found it (links
+    /// followed): what a kept counting is checked against, without a
+    /// second `stat`.
+    pub(crate) stamps: Vec<Stamp>,
     /// Roots that exist and were walked (as given, before canonicalisation).
     pub roots_read: Vec<PathBuf>,
     /// Roots that exist but could not be walked, with the reason.
@@ -169,8 +175,9 @@ struct Walk {
     listed_flat: FxHashSet<Id>,
     /// Whether each device seen is a pseudo filesystem, by its number.
     pseudo: FxHashMap<u64, Option<&'static str>>,
-    /// Each file found: its canonical path, id and the root it was found under.
-    files: Vec<(PathBuf, Id, usize)>,
+    /// Each file found: its canonical path, id, the root it was found
+    /// under and its stamp.
+    files: Vec<(PathBuf, Id, usize, Stamp)>,
     /// The index of the root being walked.
     current: usize,
     found: Found,
@@ -330,7 +337,8 @@ impl Walk {
             return;
         }
         let id = id_of(meta, &canonical);
-        self.files.push((canonical, id, self.current));
+        self.files
+            .push((canonical, id, self.current, Stamp::of(meta)));
     }
 
     /// The name of the pseudo filesystem `path` (whose metadata is `meta`)
@@ -366,12 +374,14 @@ impl Walk {
         let mut kept: FxHashMap<Id, usize> = FxHashMap::default();
         let mut files: Vec<PathBuf> = Vec::with_capacity(self.files.len());
         let mut file_roots: Vec<usize> = Vec::with_capacity(self.files.len());
-        for (path, id, root) in self.files {
+        let mut stamps: Vec<Stamp> = Vec::with_capacity(self.files.len());
+        for (path, id, root, stamp) in self.files {
             match kept.entry(id) {
                 Entry::Vacant(slot) => {
                     slot.insert(files.len());
                     files.push(path);
                     file_roots.push(root);
+                    stamps.push(stamp);
                 }
                 Entry::Occupied(slot) => {
                     let earliest = &mut file_roots[*slot.get()];
@@ -386,6 +396,7 @@ impl Walk {
         }
         self.found.files = files;
         self.found.file_roots = file_roots;
+        self.found.stamps = stamps;
         self.found
     }
 }

@@ -93,6 +93,9 @@ impl FileAgent for PiProvider {
     /// 2: readings keep each session's cwd and titles and whether the file
     /// opens with a title record.
     const CACHE_FORMAT: u32 = 2;
+    // Counting uses only the readings, their tags and the `Counted`'s
+    // zone and prices, never its `now`, and adds nothing of its own.
+    const KEEPS_COUNTING: bool = true;
 
     fn default_roots(&self, env: &Env) -> Vec<Root> {
         roots::default_roots(env)

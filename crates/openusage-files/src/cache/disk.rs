@@ -1,5 +1,7 @@
-//! The cache on disk: one file per account, read back once at the start of
-//! a run and trusted only as far as it checks out.
+//! The cache on disk: one file of readings per account (and its kept
+//! counting beside it, sealed the same way: see [`sealed`] and the
+//! `counting` module), read back once at the start of a run and trusted
+//! only as far as it checks out.
 //!
 //! A file is [`FORMAT`] (4 bytes, little-endian), the XXH64 checksum of the
 //! rest (8 bytes, little-endian), then the payload: postcard of a `Saved`.
@@ -28,7 +30,8 @@ use std::time::{Duration, SystemTime};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{CHECKED, Entry, FORMAT, Incremental, ScanCache, Stamp};
+use super::{CHECKED, Entry, FORMAT, Incremental, ScanCache};
+use crate::stamp::Stamp;
 use rustc_hash::FxHashMap;
 
 /// The largest cache file read back; a larger one is ignored (and none
@@ -120,14 +123,8 @@ impl<S: Incremental + Serialize + DeserializeOwned> ScanCache<S> {
                     .map(|(path, e)| e.saved(path))
                     .collect::<Vec<_>>(),
             };
-            let bytes = postcard::to_extend(&saved, vec![0; HEADER]).map_err(io::Error::other)?;
-            seal(bytes)
+            sealed(FORMAT, &saved)?
         };
-        if bytes.len() as u64 > MAX_BYTES {
-            return Err(io::Error::other(format!(
-                "the cache would be larger than {MAX_BYTES} bytes"
-            )));
-        }
         write_atomically(path, &bytes)
     }
 
@@ -135,39 +132,54 @@ impl<S: Incremental + Serialize + DeserializeOwned> ScanCache<S> {
     /// unreadable, too large, not a regular file, or fails any check (see
     /// this module's overview).
     pub fn load(path: &Path, owner: &str) -> Self {
-        let files = read_limited(path)
-            .and_then(|bytes| decode(&bytes, owner))
+        let files = unsealed(path, FORMAT)
+            .and_then(|saved| restored(saved, owner))
             .unwrap_or_default();
         ScanCache::with(files)
     }
 }
 
-/// `bytes`, whose first [`HEADER`] bytes are reserved, with the format and
-/// the checksum of the rest written into them.
-fn seal(mut bytes: Vec<u8>) -> Vec<u8> {
+/// The bytes of a cache file of `format` holding `payload`: the format,
+/// the checksum of the rest, then postcard of `payload`; an error when
+/// they would be more than [`MAX_BYTES`].
+pub(crate) fn sealed(format: u32, payload: &impl Serialize) -> io::Result<Vec<u8>> {
+    let mut bytes = postcard::to_extend(payload, vec![0; HEADER]).map_err(io::Error::other)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(io::Error::other(format!(
+            "the cache would be larger than {MAX_BYTES} bytes"
+        )));
+    }
     let sum = checksum(&bytes[HEADER..]);
-    bytes[..4].copy_from_slice(&FORMAT.to_le_bytes());
+    bytes[..4].copy_from_slice(&format.to_le_bytes());
     bytes[4..HEADER].copy_from_slice(&sum.to_le_bytes());
-    bytes
+    Ok(bytes)
+}
+
+/// What the cache file at `path` holds, when it is of `format`, its
+/// checksum matches and it decodes to its last byte (see [`read_limited`]
+/// for which files are read at all).
+pub(crate) fn unsealed<T: DeserializeOwned>(path: &Path, format: u32) -> Option<T> {
+    let bytes = read_limited(path)?;
+    let (found, rest) = bytes.split_first_chunk::<4>()?;
+    let (sum, payload) = rest.split_first_chunk::<8>()?;
+    if u32::from_le_bytes(*found) != format || u64::from_le_bytes(*sum) != checksum(payload) {
+        return None;
+    }
+    let (value, trailing) = postcard::take_from_bytes(payload).ok()?;
+    trailing.is_empty().then_some(value)
 }
 
 fn checksum(payload: &[u8]) -> u64 {
     twox_hash::XxHash64::oneshot(0, payload)
 }
 
-/// The entries of a cache file's `bytes`, or `None` when anything about it
-/// is wrong.
-fn decode<S: Incremental + DeserializeOwned>(
-    bytes: &[u8],
+/// The entries of a decoded cache file, when `owner` wrote it and every
+/// one holds together.
+fn restored<S: Incremental>(
+    saved: Loaded<S>,
     owner: &str,
 ) -> Option<FxHashMap<OsString, Entry<S>>> {
-    let (format, rest) = bytes.split_first_chunk::<4>()?;
-    let (sum, payload) = rest.split_first_chunk::<8>()?;
-    if u32::from_le_bytes(*format) != FORMAT || u64::from_le_bytes(*sum) != checksum(payload) {
-        return None;
-    }
-    let (saved, trailing): (Loaded<S>, _) = postcard::take_from_bytes(payload).ok()?;
-    if !trailing.is_empty() || saved.owner != owner {
+    if saved.owner != owner {
         return None;
     }
     saved.files.into_iter().map(Entry::restored).collect()
@@ -233,7 +245,7 @@ impl<S: Incremental> Entry<S> {
 /// `path`. The temporary file is created exclusively under a random name
 /// (never through a link planted there), readable by the user alone, and
 /// removed again when anything fails.
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
