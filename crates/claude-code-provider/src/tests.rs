@@ -162,8 +162,15 @@ fn synthetic_zero_records_user_records_and_bad_lines_do_not_count() {
     let user = r#"{"type":"user","sessionId":"s1","timestamp":"2026-11-20T08:59:00Z","message":{"role":"user","content":"hi","usage":{"input_tokens":9}}}"#;
     let s = scan(
         "/p/s.jsonl",
-        &[user.to_owned(), synthetic.to_owned(), "{oops".to_owned()],
+        &[
+            user.to_owned(),
+            synthetic.to_owned(),
+            "{oops".to_owned(),
+            r#"{"type":"assistant","#.to_owned(),
+        ],
     );
+    // Of the two bad lines after the file's start only the one that could
+    // be a usage record (it holds "assistant") is examined, and dropped.
     assert_eq!(s.lines_dropped, 1);
     assert_eq!(
         s.started.map(|t| t.to_rfc3339()),

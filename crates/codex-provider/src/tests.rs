@@ -211,10 +211,14 @@ fn the_old_bare_meta_line_names_the_session_and_bad_lines_are_dropped_alone() {
             r#"{"id":"old-1","timestamp":"2025-06-01T10:00:00.000Z","instructions":"be brief"}"#
                 .to_owned(),
             "{broken".to_owned(),
+            r#"{"type":"event_msg","payload":{"type":"token_count","#.to_owned(),
             count_event("2025-06-01T10:00:05.000Z", 40, 0, 4, 0),
         ],
     );
     assert_eq!(s.session, "old-1");
+    // After the file's first timestamp only a line that could be a meta,
+    // turn context or token count is examined: the cut token count is
+    // dropped, the other bad line passed over unvalidated.
     assert_eq!(s.lines_dropped, 1);
     assert_eq!(
         tokens(&s),

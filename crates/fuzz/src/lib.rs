@@ -3,6 +3,13 @@
 //! invariants that must hold for any input checked. A broken invariant
 //! panics, which is what a fuzzer looks for.
 //!
+//! Each target also reads the input two more ways and compares the whole
+//! reading (every field, strings included) with the plain one: with every
+//! line examined in full (the reference: no line is skipped for holding
+//! none of the reader's words), and with every line streamed as a long
+//! one. Only `lines_dropped` may differ, and only be smaller than the
+//! reference's: a line that cannot matter is skipped unvalidated.
+//!
 //! The same functions run in two harnesses, so a target is written once:
 //! - `fuzz/` (cargo-fuzz, nightly): `cargo +nightly fuzz run pi`, for as long
 //!   as you like (see docs/reliability.md);
@@ -17,8 +24,11 @@ use openusage_core::ledger::Ledger;
 use openusage_core::report::{self, Filter, Period, Range, Source};
 use openusage_core::snapshot::{MetricValue, Snapshot, Status};
 use openusage_core::{Zone, metric, series};
+use std::fmt::Debug;
+use std::ops::ControlFlow;
+
 use openusage_files::Incremental;
-use openusage_jsonl::lines::Limits;
+use openusage_jsonl::lines::{self, Limits, Sink};
 
 /// Every line read as a long one (streamed, searched for its reader's
 /// words, handed on as its skeleton), with strings kept whole: the reading
@@ -34,6 +44,54 @@ const STREAMED: Limits = Limits {
 fn streamed<S: Incremental>(start: S, data: &[u8]) -> S {
     let read = openusage_files::read_all_with(start, data, now(), STREAMED);
     read.unwrap_or_else(|e| panic!("reading from memory failed: {e}"))
+}
+
+/// `data` read with every line examined, whatever words the reader names:
+/// what the plain reading must agree with.
+fn every_line<S: Incremental>(mut start: S, data: &[u8]) -> S {
+    start.set_mtime(now());
+    let read = lines::split(data, Limits::default(), &mut EveryLine(&mut start));
+    read.unwrap_or_else(|e| panic!("reading from memory failed: {e}"));
+    start
+}
+
+/// Every line, the unfinished last one too, into one reading, none skipped.
+struct EveryLine<'a, S>(&'a mut S);
+
+impl<S: Incremental> Sink for EveryLine<'_, S> {
+    fn line(&mut self, line: &[u8], _: bool) -> ControlFlow<()> {
+        self.0.line(line);
+        ControlFlow::Continue(())
+    }
+    fn words(&self) -> Option<&'static [&'static [u8]]> {
+        None
+    }
+    fn oversized(&mut self, _: bool) -> ControlFlow<()> {
+        self.0.oversized();
+        ControlFlow::Continue(())
+    }
+}
+
+/// `data` read plainly, after checking that the reading equals, but for
+/// fewer lines dropped, the one with every line examined and the one with
+/// every line streamed. `dropped` is the reading's `lines_dropped`.
+pub fn read_checked<S>(start: impl Fn() -> S, data: &[u8], dropped: fn(&mut S) -> &mut u64) -> S
+where
+    S: Incremental + PartialEq + Debug,
+{
+    let read = openusage_files::read_all(start(), data, now());
+    let mut plain = read.unwrap_or_else(|e| panic!("reading from memory failed: {e}"));
+    let mut reference = every_line(start(), data);
+    let mut again = streamed(start(), data);
+    let (all, own) = (*dropped(&mut reference), *dropped(&mut plain));
+    for (what, reading) in [("plain", &mut plain), ("streamed", &mut again)] {
+        let fewer = dropped(reading);
+        assert!(*fewer <= all, "{what}: more dropped than with every line");
+        *fewer = all;
+        assert_eq!(*reading, reference, "{what}: not the reading of every line");
+    }
+    *dropped(&mut plain) = own;
+    plain
 }
 
 /// The zone a target counts in, chosen by the input so that every zone is
@@ -54,19 +112,9 @@ pub fn now() -> DateTime<Utc> {
 
 /// Reads `data` as one Pi / Oh My Pi transcript and checks the invariants.
 pub fn pi(data: &[u8]) {
-    let Ok(scan) = pi_provider::file::scan_reader(Path::new("/f.jsonl"), data, now()) else {
-        return;
-    };
-    let mut again = streamed(
-        pi_provider::file::FileScan::new(Path::new("/f.jsonl")),
-        data,
-    );
-    assert!(
-        again.lines_dropped <= scan.lines_dropped,
-        "streamed: more dropped"
-    );
-    again.lines_dropped = scan.lines_dropped;
-    assert_eq!(again, scan, "streamed: another reading");
+    use pi_provider::file::FileScan;
+    let start = || FileScan::new(Path::new("/f.jsonl"));
+    let scan = read_checked(start, data, |s: &mut FileScan| &mut s.lines_dropped);
     let turns = scan.turns.len() as u64;
     let counted = pi_provider::count::count([&scan], Counted::new(now(), zone(data)));
     assert!(counted.counted <= turns, "more turns counted than read");
@@ -75,19 +123,9 @@ pub fn pi(data: &[u8]) {
 
 /// Reads `data` as one Codex rollout and checks the invariants.
 pub fn codex(data: &[u8]) {
-    let Ok(scan) = codex_provider::file::scan_reader(Path::new("/f.jsonl"), data, now()) else {
-        return;
-    };
-    let mut again = streamed(
-        codex_provider::file::FileScan::new(Path::new("/f.jsonl")),
-        data,
-    );
-    assert!(
-        again.lines_dropped <= scan.lines_dropped,
-        "streamed: more dropped"
-    );
-    again.lines_dropped = scan.lines_dropped;
-    assert_eq!(again, scan, "streamed: another reading");
+    use codex_provider::file::FileScan;
+    let start = || FileScan::new(Path::new("/f.jsonl"));
+    let scan = read_checked(start, data, |s: &mut FileScan| &mut s.lines_dropped);
     check(
         codex_provider::count::count([&scan], Counted::new(now(), zone(data))),
         lines(data),
@@ -98,18 +136,9 @@ pub fn codex(data: &[u8]) {
 /// A line holds one response and the `/advisor` calls inside it, each a
 /// record of its own.
 pub fn claude(data: &[u8]) {
-    let Ok(scan) = claude_code_provider::file::scan_reader(Path::new("/f.jsonl"), data, now())
-    else {
-        return;
-    };
-    let start = claude_code_provider::file::FileScan::new(Path::new("/f.jsonl"));
-    let mut again = streamed(start, data);
-    assert!(
-        again.lines_dropped <= scan.lines_dropped,
-        "streamed: more dropped"
-    );
-    again.lines_dropped = scan.lines_dropped;
-    assert_eq!(again, scan, "streamed: another reading");
+    use claude_code_provider::file::FileScan;
+    let start = || FileScan::new(Path::new("/f.jsonl"));
+    let scan = read_checked(start, data, |s: &mut FileScan| &mut s.lines_dropped);
     let advisors: u64 = scan.records.iter().map(|r| r.advisors.len() as u64).sum();
     check(
         claude_code_provider::count::count([&scan], Counted::new(now(), zone(data))),

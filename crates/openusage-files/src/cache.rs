@@ -71,11 +71,11 @@ pub trait Incremental: Clone {
     /// The file's modification time now, which dates what carries no
     /// timestamp of its own.
     fn set_mtime(&mut self, mtime: DateTime<Utc>);
-    /// What a long line (over [`lines::GATHERED`]) must hold, as bytes
-    /// anywhere in it, for this reading to examine it now: the words every
-    /// line that matters holds (see [`lines::Sink::words`]). `None` (where
-    /// any line could matter, as before a file's first record): every line
-    /// is examined.
+    /// What a line must hold for this reading to examine it now: one of
+    /// the words every line that matters holds as a whole JSON string, key
+    /// or value (see [`lines::Sink::words`]); other lines are not handed
+    /// on. `None` (where any line could matter, as before a file's first
+    /// record): every line is examined.
     fn words(&self) -> Option<&'static [&'static [u8]]>;
     /// A long line that could matter but was too long to read (its
     /// skeleton over [`lines::MAX_HELD`]): to be counted, so the account

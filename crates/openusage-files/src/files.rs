@@ -378,7 +378,7 @@ mod tests {
     fn lines_too_long_to_read_are_counted_and_the_message_says_so() {
         let dir = tempfile::tempdir().unwrap();
         let values = vec!["1"; 10_000].join(",");
-        let text = format!("{{\"usage\":[{values}]}}\n{{\"other\":[{values}]}}\n{{}}\n");
+        let text = format!("{{\"usage\":[{values}]}}\n{{\"other\":[{values}]}}\n{{\"usage\":2}}\n");
         std::fs::write(dir.path().join("s.jsonl"), text).unwrap();
         let limits = openusage_jsonl::lines::Limits {
             gathered: 1024,

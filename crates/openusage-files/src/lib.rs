@@ -62,6 +62,7 @@
 //!     fn set_mtime(&mut self, mtime: DateTime<Utc>) {
 //!         self.mtime = Some(mtime);
 //!     }
+//!     // Every line that matters holds the string "tokens".
 //!     fn words(&self) -> Option<&'static [&'static [u8]]> {
 //!         Some(&[b"tokens"])
 //!     }
@@ -137,7 +138,8 @@
 //! std::fs::create_dir_all(home.path().join(".toy/sessions"))?;
 //! std::fs::write(
 //!     home.path().join(".toy/sessions/s1.jsonl"),
-//!     "{\"tokens\": 40}\nnot json\n{\"tokens\": 2}\n",
+//!     // Two bad lines: only the one that holds the word is examined.
+//!     "{\"tokens\": 40}\nnot json\n{\"tokens\": oops\n{\"tokens\": 2}\n",
 //! )?;
 //! let env = Env::new(home.path());
 //! let mut registry = openusage_core::Registry::new();

@@ -9,9 +9,11 @@
 //!   on what it may expand to;
 //! - [`lines`]: a byte stream split into lines in memory that does not grow
 //!   with any one line ([`lines::Sink`] is the reader's side of it, with its
-//!   call order written down); long lines are streamed and searched;
-//! - [`scan`]: the validator every line goes through without being decoded,
-//!   and the cheap search for the words a reader looks for
+//!   call order written down); only the lines that could matter to the
+//!   reader are handed on, found over whole blocks by the words it names
+//!   (the private `lookout` module); long lines are streamed and searched;
+//! - [`scan`]: the validator every line handed on goes through without
+//!   being decoded, and the cheap search for the words a reader looks for
 //!   ([`scan::classify`], [`scan::capture`]);
 //! - [`json`]: lenient reading of the few fields a reader takes, one value
 //!   at a time, so one bad field never spoils a line;
@@ -24,4 +26,5 @@ pub mod compressed;
 pub mod instant;
 pub mod json;
 pub mod lines;
+mod lookout;
 pub mod scan;

@@ -1,13 +1,19 @@
 //! Splitting a transcript into lines, in memory that does not depend on the
 //! length of any one line.
 //!
+//! A line is handed on only when it could matter to the reader: when the
+//! reader wants every line now, or the line holds one of the words it asks
+//! for ([`Sink::words`]); any other line is skipped after the newline
+//! search, unvalidated. The words are looked for over each whole 64 KiB
+//! block in one SIMD pass, and the hits mapped to lines (the `lookout`
+//! module).
+//!
 //! A line of up to [`Limits::gathered`] bytes (1 MiB) is handed on whole,
 //! as it is in the file. A longer line (an inline image, a huge tool output)
 //! is never gathered: it is streamed, and while it streams
 //!
-//! - its bytes are searched for the words the reader asks for
-//!   ([`Sink::words`]): a long line holding none of them cannot matter, and
-//!   is skipped unvalidated;
+//! - its bytes are searched for the words the reader asks for: a long line
+//!   holding none of them cannot matter, and is skipped unvalidated;
 //! - its *skeleton* is kept: the line with every string longer than
 //!   [`Limits::string`] bytes (4 KiB) cut to its first bytes, everything
 //!   else as it is. A line's length is almost always in such strings, and
@@ -25,10 +31,11 @@
 use std::cell::RefCell;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
-use memchr::{memchr, memchr2, memmem};
+use memchr::{memchr, memchr2};
 
-use crate::scan;
+use crate::lookout::{self, Lookout, Searcher, Words};
 
 /// Bytes read from the file at a time (64 KiB). Most lines end inside the
 /// block they start in and are handed out without being copied. Small enough
@@ -84,9 +91,12 @@ pub trait Sink {
     /// `ended`: whether a newline ended it (a line without one is the
     /// unfinished tail of the reader).
     fn line(&mut self, line: &[u8], ended: bool) -> ControlFlow<()>;
-    /// What a long line starting now must hold, as bytes anywhere in it, to
-    /// be examined; a line that holds none of them, nor an escape that could
-    /// spell one, is skipped unvalidated. `None`: every line is examined.
+    /// What a line starting now must hold to be examined: one of these
+    /// words as a whole JSON string, key or value. It is looked for as the
+    /// word in quotes, or an escape `\u0020`..`\u007F` that could spell it;
+    /// a line holding neither is skipped, unvalidated (a conservative
+    /// search: a line holding one may still be nothing). `None`: every line
+    /// is examined; an empty list: none is.
     fn words(&self) -> Option<&'static [&'static [u8]]>;
     /// A long line that could matter and was too long to hold.
     fn oversized(&mut self, ended: bool) -> ControlFlow<()>;
@@ -148,8 +158,16 @@ pub fn split<R: Read, S: Sink + ?Sized>(
     let [mut block, mut carry, kept] = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
     block.resize(BLOCK, 0);
     carry.clear();
-    let mut long = Long::new(kept, limits);
-    let result = split_with(&mut reader, &mut block, &mut carry, &mut long, limits, sink);
+    let long = Long::new(kept, limits);
+    let mut lines = Lines {
+        carry,
+        long,
+        lookout: Lookout::default(),
+    };
+    let result = split_with(&mut reader, &mut block, &mut lines, limits, sink);
+    let Lines {
+        mut carry, long, ..
+    } = lines;
     let mut kept = long.kept;
     for buffer in [&mut carry, &mut kept] {
         buffer.clear();
@@ -160,17 +178,29 @@ pub fn split<R: Read, S: Sink + ?Sized>(
     result
 }
 
-/// `carry` holds the start of a line that did not end in the block it
-/// began in, while it is no longer than `limits.gathered`; `long` reads a
-/// longer one.
+/// The state of [`split`] between blocks.
+struct Lines {
+    /// The start of a line that did not end in the block it began in, while
+    /// it is no longer than `limits.gathered`.
+    carry: Vec<u8>,
+    /// A longer one.
+    long: Long,
+    /// Which lines of the block could matter.
+    lookout: Lookout,
+}
+
 fn split_with<R: Read, S: Sink + ?Sized>(
     reader: &mut R,
     block: &mut [u8],
-    carry: &mut Vec<u8>,
-    long: &mut Long,
+    lines: &mut Lines,
     limits: Limits,
     sink: &mut S,
 ) -> io::Result<u64> {
+    let Lines {
+        carry,
+        long,
+        lookout,
+    } = lines;
     // Bytes before the current block, and up to the last newline seen.
     let (mut before, mut complete) = (0u64, 0u64);
     loop {
@@ -178,13 +208,15 @@ fn split_with<R: Read, S: Sink + ?Sized>(
         if n == 0 {
             if long.active {
                 let _ = long.finish(false, sink);
-            } else if !carry.is_empty() {
+            } else if !carry.is_empty() && lookout::holds(sink.words(), carry) {
                 let _ = emit(carry, false, sink);
             }
             return Ok(complete);
         }
+        let block = &block[..n];
+        lookout.new_block();
         let mut start = 0;
-        while let Some(len) = memchr(b'\n', &block[start..n]) {
+        while let Some(len) = memchr(b'\n', &block[start..]) {
             let end = start + len;
             let piece = &block[start..end];
             let flow = if long.active {
@@ -195,10 +227,20 @@ fn split_with<R: Read, S: Sink + ?Sized>(
                 carry.clear();
                 long.finish(true, sink)
             } else if carry.is_empty() {
-                emit(piece, true, sink)
+                // Most lines: found in the block, examined only when they
+                // could matter.
+                if lookout.could_matter(sink.words(), block, start, end) {
+                    emit(piece, true, sink)
+                } else {
+                    ControlFlow::Continue(())
+                }
             } else {
                 carry.extend_from_slice(piece);
-                let flow = emit(carry, true, sink);
+                let flow = if lookout::holds(sink.words(), carry) {
+                    emit(carry, true, sink)
+                } else {
+                    ControlFlow::Continue(())
+                };
                 carry.clear();
                 flow
             };
@@ -208,7 +250,7 @@ fn split_with<R: Read, S: Sink + ?Sized>(
                 return Ok(complete);
             }
         }
-        let rest = &block[start..n];
+        let rest = &block[start..];
         if long.active {
             long.push(rest);
         } else if carry.len() + rest.len() > limits.gathered {
@@ -306,7 +348,7 @@ impl Long {
     }
 
     /// Starts a long line whose first bytes are `first` then `then`.
-    fn begin(&mut self, words: Option<&'static [&'static [u8]]>, first: &[u8], then: &[u8]) {
+    fn begin(&mut self, words: Option<Words>, first: &[u8], then: &[u8]) {
         self.active = true;
         self.kept.clear();
         self.lex = Lex::Outside;
@@ -470,63 +512,66 @@ impl Long {
     }
 }
 
-/// The search of a long line's bytes for words, across the blocks it
-/// arrives in.
+/// The search of a long line's bytes for the patterns of a reader's words
+/// (see the `lookout` module), across the blocks it arrives in.
 struct Search {
-    finders: Vec<memmem::Finder<'static>>,
-    /// Also look for `\u00XX` escapes that could spell an ASCII word.
-    escapes: bool,
-    /// The last bytes seen, for a word split across two pieces.
+    /// `None`: nothing is looked for (and `hit` says whether every line
+    /// counts or none).
+    searcher: Option<Arc<Searcher>>,
+    /// The last bytes seen, for a pattern split across two pieces.
     tail: Vec<u8>,
     /// Those and the first bytes of the next piece.
     scratch: Vec<u8>,
     /// How many bytes of `tail` to keep: one less than the longest pattern.
     overlap: usize,
-    /// A word (or an escape) was seen; always set when every line counts.
+    /// A pattern was seen; always set when every line counts.
     hit: bool,
 }
 
 impl Search {
-    fn new(words: Option<&'static [&'static [u8]]>) -> Self {
-        let Some(words) = words else {
-            return Search {
-                finders: Vec::new(),
-                escapes: false,
-                tail: Vec::new(),
-                scratch: Vec::new(),
-                overlap: 0,
-                hit: true,
-            };
-        };
-        let words: Vec<&'static [u8]> = words.iter().copied().filter(|w| !w.is_empty()).collect();
-        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
-        Search {
-            finders: words.iter().map(|w| memmem::Finder::new(*w)).collect(),
-            escapes: !words.is_empty(),
+    fn new(words: Option<Words>) -> Self {
+        let mut search = Search {
+            searcher: None,
             tail: Vec::new(),
             scratch: Vec::new(),
-            // `\u00` and the digit after it: 5 bytes.
-            overlap: longest.max(5) - 1,
-            hit: false,
+            overlap: 0,
+            hit: true,
+        };
+        let Some(words) = words else {
+            return search;
+        };
+        if words.iter().all(|w| w.is_empty()) {
+            search.hit = false;
+            return search;
         }
+        // A searcher that cannot be built: the line counts.
+        if let Some(searcher) = lookout::searcher(words) {
+            search.searcher = Some(searcher);
+            search.overlap = lookout::overlap(words);
+            search.hit = false;
+        }
+        search
     }
 
     fn feed(&mut self, bytes: &[u8]) {
+        let Some(searcher) = &self.searcher else {
+            return;
+        };
         if self.hit || bytes.is_empty() {
             return;
         }
         if !self.tail.is_empty() {
-            // A word split between the last piece and this one.
+            // A pattern split between the last piece and this one.
             let take = bytes.len().min(self.overlap);
             self.scratch.clear();
             self.scratch.extend_from_slice(&self.tail);
             self.scratch.extend_from_slice(&bytes[..take]);
-            if self.holds(&self.scratch) {
+            if searcher.is_match(self.scratch.as_slice()) {
                 self.hit = true;
                 return;
             }
         }
-        if self.holds(bytes) {
+        if searcher.is_match(bytes) {
             self.hit = true;
             return;
         }
@@ -535,16 +580,12 @@ impl Search {
         let excess = self.tail.len().saturating_sub(self.overlap);
         self.tail.drain(..excess);
     }
-
-    fn holds(&self, bytes: &[u8]) -> bool {
-        self.finders.iter().any(|f| f.find(bytes).is_some())
-            || (self.escapes && scan::has_ascii_escape(bytes))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan;
 
     fn lines(input: &[u8]) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
@@ -728,15 +769,47 @@ mod tests {
     #[test]
     fn a_word_or_a_disguising_escape_is_found_wherever_the_pieces_split() {
         for input in [
-            r#"{"text":"..........assistant"}"#,
+            r#"{"text":"..........","role":"assistant"}"#,
             r#"{"x":"\u0061ssistant"}"#,
             r#"{"usage":{}}"#,
         ] {
             let got = read(format!("{input}\n").as_bytes(), TINY, Some(WORDS));
             assert_eq!(got.len(), 1, "{input}");
         }
-        // `\u001b` (an ANSI escape) disguises nothing.
-        assert_eq!(read(b"{\"x\":\"\\u001b[31m\"}\n", TINY, Some(WORDS)), []);
+        // `\u001b` (an ANSI escape) disguises nothing, and a word inside
+        // another string is not that string.
+        for input in [r#"{"x":"\u001b[31m"}"#, r#"{"text":"the assistant"}"#] {
+            assert_eq!(read(format!("{input}\n").as_bytes(), TINY, Some(WORDS)), []);
+        }
+    }
+
+    #[test]
+    fn a_short_line_is_examined_only_when_it_could_matter() {
+        // Read in one block and a byte at a time (every line carried
+        // across blocks): the same lines, the unfinished last one too.
+        let input = concat!(
+            "{\"role\":\"user\",\"text\":\"the assistant's usage\"}\n",
+            "\0\0 not json\n",
+            "{\"role\":\"assistant\"}\n",
+            "{\"usage\" not json\r\n",
+            "{\"x\":\"\\u0075sage\"}\n",
+            "{\"usage\":1}",
+        );
+        assert_eq!(
+            read(input.as_bytes(), Limits::default(), Some(WORDS)),
+            [
+                line(r#"{"role":"assistant"}"#),
+                line(r#"{"usage" not json"#),
+                line(r#"{"x":"\u0075sage"}"#),
+                Got::Line(br#"{"usage":1}"#.to_vec(), false),
+            ]
+        );
+        assert_eq!(
+            read(input.as_bytes(), Limits::default(), None).len(),
+            6,
+            "every line when every line counts"
+        );
+        assert_eq!(read(input.as_bytes(), Limits::default(), Some(&[])), []);
     }
 
     #[test]
@@ -819,11 +892,11 @@ mod tests {
         // Lines under the limit are as they were.
         assert_eq!(
             read(
-                b"{\"a\":\"0123456789012345678901234567890\"}\n",
+                b"{\"usage\":\"012345678901234567890123456789\"}\n",
                 limits,
                 Some(WORDS)
             ),
-            [line(r#"{"a":"0123456789012345678901234567890"}"#)]
+            [line(r#"{"usage":"012345678901234567890123456789"}"#)]
         );
     }
 

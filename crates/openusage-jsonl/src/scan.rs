@@ -423,6 +423,18 @@ mod tests {
     }
 
     #[test]
+    fn a_line_nested_100_000_deep_does_not_decode_and_cannot_overflow_the_stack() {
+        // The adversarial fixture's deep line names no word and is passed
+        // over; one that names a word is examined, and must fail cleanly.
+        let deep = format!(
+            "{{\"usage\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(classify(deep.as_bytes(), &[b"usage"]), None);
+    }
+
+    #[test]
     fn whatever_is_an_object_the_field_reader_reads() {
         // is_object is the line criterion; json::fields must then never fail.
         for line in [

@@ -84,10 +84,25 @@ const WORDS: [&[u8]; 11] = [
     b"usage",
 ];
 
-/// `WORDS`: what a long line must hold to be examined once the header is
-/// known (see [`openusage_files::Incremental::words`]).
+/// Once the header is known, a line matters only when it is another
+/// header, a model change, a title change, a session name, or holds usage:
+/// every usage-bearing record (an assistant turn, a tool result, a
+/// compaction, a branch summary, a side call, a usage entry) has its
+/// counts under a `usage` key, and nothing else is read of a record without
+/// one. (A title slot after the header is passed over.)
+const MATTERS: [&[u8]; 5] = [
+    b"session",
+    b"session_info",
+    b"model_change",
+    b"title_change",
+    b"usage",
+];
+
+/// `MATTERS`: the whole strings one of which a line must hold to be
+/// examined once the header is known (see
+/// [`openusage_files::Incremental::words`]).
 pub fn words() -> &'static [&'static [u8]] {
-    &WORDS
+    &MATTERS
 }
 
 /// Where the values a line is read from sit in it.
