@@ -97,8 +97,9 @@ impl FileAgent for ClaudeCodeProvider {
     const BINARY: &'static str = "claude";
     const DIR_OPTION: &'static str = "projects_dir";
     const ROOT_NAME: &'static str = "projects directory";
-    /// 2: records keep their hour-long cache writes.
-    const CACHE_FORMAT: u32 = 2;
+    /// 2: records keep their hour-long cache writes; 3: dropped lines count
+    /// only the lines examined (issue 18).
+    const CACHE_FORMAT: u32 = 3;
     // Counting uses only the readings, their tags and the `Counted`'s
     // zone and prices, never its `now`, and adds nothing of its own.
     const KEEPS_COUNTING: bool = true;

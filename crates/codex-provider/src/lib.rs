@@ -83,8 +83,9 @@ impl FileAgent for CodexProvider {
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
     /// 2: records keep the working directory, not only its label; 3: each
-    /// file keeps its latest rate-limit reading per limit.
-    const CACHE_FORMAT: u32 = 3;
+    /// file keeps its latest rate-limit reading per limit; 4: dropped lines
+    /// count only the lines examined (issue 18).
+    const CACHE_FORMAT: u32 = 4;
     /// Plain rollouts, and those Codex compressed (`rollout-….jsonl.zst`,
     /// read through the decoder). A rollout caught as both while Codex
     /// compresses or decompresses it holds the same events twice: the copy

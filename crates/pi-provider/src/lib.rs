@@ -91,8 +91,9 @@ impl FileAgent for PiProvider {
     const DIR_OPTION: &'static str = "sessions_dir";
     const ROOT_NAME: &'static str = "sessions directory";
     /// 2: readings keep each session's cwd and titles and whether the file
-    /// opens with a title record.
-    const CACHE_FORMAT: u32 = 2;
+    /// opens with a title record; 3: a reading's dropped lines count only
+    /// the lines it examined (issue 18), so older readings would count more.
+    const CACHE_FORMAT: u32 = 3;
     // Counting uses only the readings, their tags and the `Counted`'s
     // zone and prices, never its `now`, and adds nothing of its own.
     const KEEPS_COUNTING: bool = true;
