@@ -1,0 +1,102 @@
+//! What is true now rather than over the range: the limit readings (Codex's
+//! rate limits) and the active 5-hour blocks.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use openusage_core::blocks::Block;
+use openusage_core::humanize::{self, cost_cell, grouped};
+use openusage_core::pricing::CostMode;
+use openusage_core::{Snapshot, Zone};
+
+use crate::escape::escape;
+
+/// A gauge per limit reading (a metric in `percent` with a window) of
+/// every snapshot, each with its words: the percent, the reset, the age.
+/// Empty when no snapshot has one.
+pub fn limits(snapshots: &[&Snapshot], zone: Zone) -> String {
+    let mut out = String::new();
+    for s in snapshots {
+        let readings = s
+            .metrics
+            .iter()
+            .filter(|(_, m)| m.unit == "percent" && !m.window.is_empty());
+        for (key, m) in readings {
+            let used = m.used.as_f64();
+            let used = if used.is_finite() {
+                used.clamp(0.0, 100.0)
+            } else {
+                0.0
+            };
+            let mut words = format!("{used:.0}% used");
+            if let Some(reset) = m.resets_at {
+                match m.reset_passed || reset < s.timestamp {
+                    true => words = format!("reset since {}", zone.wall_clock(reset)),
+                    false => words.push_str(&format!(" · resets {}", zone.wall_clock(reset))),
+                }
+            }
+            if let Some(at) = m.observed_at {
+                words.push_str(&format!(" · read {}", zone.wall_clock(at)));
+            }
+            let level = match used {
+                u if u >= 90.0 => "high",
+                u if u >= 70.0 => "mid",
+                _ => "low",
+            };
+            let _ = write!(
+                out,
+                r#"<div class="limit" data-limit="{}" data-used="{used}"><span class="who">{} {} · {} {}</span><span class="gauge {level}"><span style="width:{used:.1}%"></span></span><span>{words}</span></div>"#,
+                escape(key),
+                escape(&s.provider_id),
+                escape(&s.account_id),
+                escape(key),
+                escape(&m.window),
+            );
+        }
+    }
+    out
+}
+
+/// `2h 05m`.
+fn span(d: TimeDelta) -> String {
+    let minutes = d.num_minutes().max(0);
+    format!("{}h {:02}m", minutes / 60, minutes % 60)
+}
+
+/// A paragraph per active block: its window, usage, burn rate and
+/// projection. Empty when none is active.
+pub fn blocks(blocks: &[Block], zone: Zone, mode: CostMode) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        let Some(live) = b.live else { continue };
+        let at = |t: DateTime<Utc>| zone.wall_clock(t);
+        let mut rate = format!(
+            "{} tokens/h",
+            grouped(live.burn.tokens_per_hour.round() as u64)
+        );
+        if let Some(c) = live.burn.cost_usd_per_hour {
+            rate.push_str(&format!(", {}/h", humanize::money(c)));
+        }
+        let mut projected = format!(
+            "{} tokens",
+            grouped(live.projection.total_tokens.round() as u64)
+        );
+        if let Some(c) = live.projection.cost_usd {
+            projected.push_str(&format!(", {}", humanize::money(c)));
+        }
+        let _ = write!(
+            out,
+            r#"<p class="block" data-block-tokens="{}">{} {}: {} to {}, {} tokens, {} so far; {} elapsed, {} left; burn rate {rate}; projected {projected}.</p>"#,
+            b.usage.tokens.total(),
+            escape(&b.provider_id),
+            escape(&b.account_id),
+            at(b.start),
+            at(b.end),
+            grouped(b.usage.tokens.total()),
+            cost_cell(&b.usage, mode),
+            span(live.elapsed),
+            span(live.remaining),
+        );
+    }
+    out
+}
