@@ -232,6 +232,12 @@ fn the_page_references_nothing_outside_itself() {
         }
     }
     for tag in tags(&html) {
+        // Every `<` opens a tag: text holds none raw (`<$0.01` included).
+        let first = tag.chars().next().unwrap_or(' ');
+        assert!(
+            first.is_ascii_alphabetic() || first == '/' || first == '!',
+            "<{tag}>"
+        );
         let (name, attributes) = parts(tag);
         let banned = [
             "script", "link", "img", "iframe", "object", "embed", "base", "meta",

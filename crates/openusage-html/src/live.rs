@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use openusage_core::blocks::Block;
 use openusage_core::humanize::{self, cost_cell, grouped};
 use openusage_core::pricing::CostMode;
-use openusage_core::{Snapshot, Zone};
+use openusage_core::{Metric, Snapshot, Zone};
 
 use crate::escape::escape;
 
@@ -17,11 +17,19 @@ use crate::escape::escape;
 pub fn limits(snapshots: &[&Snapshot], zone: Zone) -> String {
     let mut out = String::new();
     for s in snapshots {
-        let readings = s
+        let mut readings: Vec<(Option<&str>, u8, &String, &Metric)> = s
             .metrics
             .iter()
-            .filter(|(_, m)| m.unit == "percent" && !m.window.is_empty());
-        for (key, m) in readings {
+            .filter(|(_, m)| m.unit == "percent" && !m.window.is_empty())
+            .map(|(key, m)| {
+                let (id, rank) = order(key);
+                (id, rank, key, m)
+            })
+            .collect();
+        // The main limit first, then the others by id; each one's primary
+        // window before its secondary (as the dashboard's tile).
+        readings.sort_by(|a, b| (a.0.is_some(), a.0, a.1).cmp(&(b.0.is_some(), b.0, b.1)));
+        for (id, _, key, m) in readings {
             let used = m.used.as_f64();
             let used = if used.is_finite() {
                 used.clamp(0.0, 100.0)
@@ -29,9 +37,15 @@ pub fn limits(snapshots: &[&Snapshot], zone: Zone) -> String {
                 0.0
             };
             let mut words = format!("{used:.0}% used");
+            // A window that started again since the reading: its percent
+            // is no longer the use, so the gauge is empty.
+            let mut fill = used;
             if let Some(reset) = m.resets_at {
                 match m.reset_passed || reset < s.timestamp {
-                    true => words = format!("reset since {}", zone.wall_clock(reset)),
+                    true => {
+                        words = format!("reset since {}", zone.wall_clock(reset));
+                        fill = 0.0;
+                    }
                     false => words.push_str(&format!(" · resets {}", zone.wall_clock(reset))),
                 }
             }
@@ -45,16 +59,32 @@ pub fn limits(snapshots: &[&Snapshot], zone: Zone) -> String {
             };
             let _ = write!(
                 out,
-                r#"<div class="limit" data-limit="{}" data-used="{used}"><span class="who">{} {} · {} {}</span><span class="gauge {level}"><span style="width:{used:.1}%"></span></span><span>{words}</span></div>"#,
+                r#"<div class="limit" data-limit="{}" data-used="{used}"><span class="who">{} {} · Limit {}{}</span><span class="gauge {level}"><span style="width:{fill:.1}%"></span></span><span>{words}</span></div>"#,
                 escape(key),
                 escape(&s.provider_id),
                 escape(&s.account_id),
-                escape(key),
+                id.map_or_else(String::new, |id| escape(id) + " "),
                 escape(&m.window),
             );
         }
     }
     out
+}
+
+/// Where a limit sorts, as the dashboard's tile has it:
+/// `rate_limit_primary` is the main limit's first window (no id, rank 0),
+/// `rate_limit_<id>_secondary` the second window of `<id>`.
+fn order(key: &str) -> (Option<&str>, u8) {
+    let (group, rank) = match (key.strip_suffix("_primary"), key.strip_suffix("_secondary")) {
+        (Some(g), _) => (g, 0),
+        (_, Some(g)) => (g, 1),
+        _ => (key, 2),
+    };
+    match group.strip_prefix("rate_limit") {
+        Some("") => (None, rank),
+        Some(rest) => (Some(rest.trim_start_matches('_')), rank),
+        None => (Some(group), rank),
+    }
 }
 
 /// `2h 05m`.
@@ -75,14 +105,14 @@ pub fn blocks(blocks: &[Block], zone: Zone, mode: CostMode) -> String {
             grouped(live.burn.tokens_per_hour.round() as u64)
         );
         if let Some(c) = live.burn.cost_usd_per_hour {
-            rate.push_str(&format!(", {}/h", humanize::money(c)));
+            rate.push_str(&format!(", {}/h", escape(&humanize::money(c))));
         }
         let mut projected = format!(
             "{} tokens",
             grouped(live.projection.total_tokens.round() as u64)
         );
         if let Some(c) = live.projection.cost_usd {
-            projected.push_str(&format!(", {}", humanize::money(c)));
+            projected.push_str(&format!(", {}", escape(&humanize::money(c))));
         }
         let _ = write!(
             out,
@@ -93,7 +123,7 @@ pub fn blocks(blocks: &[Block], zone: Zone, mode: CostMode) -> String {
             at(b.start),
             at(b.end),
             grouped(b.usage.tokens.total()),
-            cost_cell(&b.usage, mode),
+            escape(&cost_cell(&b.usage, mode)),
             span(live.elapsed),
             span(live.remaining),
         );

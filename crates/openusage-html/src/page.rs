@@ -132,7 +132,7 @@ fn cards(out: &mut String, total: &Usage, sessions: u64, mode: CostMode) {
         out,
         r#"<div class="card cost"><div class="label">Cost ({})</div><div class="big">{}</div>"#,
         mode.name(),
-        humanize::cost_cell(total, mode)
+        escape(&humanize::cost_cell(total, mode))
     );
     let parts = [
         ("cost_usd", "recorded by the agents", total.cost_usd),
@@ -152,7 +152,7 @@ fn cards(out: &mut String, total: &Usage, sessions: u64, mode: CostMode) {
             let _ = write!(
                 out,
                 r#"<div class="exact" data-key="{key}" data-value="{v}">{} {words}</div>"#,
-                humanize::money(v)
+                escape(&humanize::money(v))
             );
         }
     }

@@ -39,7 +39,8 @@ fn usage_cells(out: &mut String, usage: &Usage, whole: u64, mode: CostMode) {
         grouped(t.cache_write),
         grouped(t.total()),
         share(t.total(), whole),
-        cost_cell(usage, mode)
+        // `<$0.01`: our words, escaped all the same.
+        escape(&cost_cell(usage, mode))
     );
 }
 
