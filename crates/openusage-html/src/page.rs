@@ -299,3 +299,32 @@ fn now_section(out: &mut String, input: &Input<'_>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_without_usage_has_zero_cards_no_chart_and_says_so() {
+        let now = "2026-11-20T12:00:00Z".parse().unwrap();
+        let page = render(&Input {
+            sources: &[],
+            snapshots: &[],
+            range: Range::default(),
+            filter: &Filter::default(),
+            scope: &["agent <b>".to_owned()],
+            zone: Zone::Utc,
+            mode: CostMode::Auto,
+            now,
+            notes: &["note: a (pi): skipped <1> file:\n  /h/x\n".to_owned()],
+        });
+        assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
+        assert!(page.contains(r#"data-key="total_tokens" data-value="0""#));
+        assert!(page.contains("No usage recorded in this range."));
+        assert!(!page.contains("<svg"));
+        // The scope and the notes come from outside: escaped, the notes'
+        // own line breaks kept.
+        assert!(page.contains("agent &lt;b&gt;"));
+        assert!(page.contains("<pre>note: a (pi): skipped &lt;1&gt; file:\n  /h/x</pre>"));
+    }
+}
