@@ -31,7 +31,6 @@ Examples:
   openusage session -b --order asc          sessions oldest first, per model
   openusage snapshot -j --allow-partial     JSON; exit 0 though a file was unreadable
   openusage analytics --once --window 7d    the analytics page once, last 7 days
-  openusage report html -o usage.html       one page of charts and tables, for a browser
   openusage completions bash > ~/.local/share/bash-completion/completions/openusage";
 
 /// The command definition, with the values of every `--provider` that
