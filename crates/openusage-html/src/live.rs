@@ -130,3 +130,55 @@ pub fn blocks(blocks: &[Block], zone: Zone, mode: CostMode) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_main_limit_comes_first_and_a_restarted_window_has_an_empty_gauge() {
+        let mut s = Snapshot::new(
+            "codex",
+            "work",
+            at("2026-11-20T12:00:00Z"),
+            openusage_core::Status::Ok,
+            "",
+        );
+        let limit = |used, window: &str, resets| {
+            Metric::percent_of_limit(
+                used,
+                window,
+                Some(at(resets)),
+                Some(at("2026-11-20T10:30:00Z")),
+            )
+        };
+        s.metrics.insert(
+            "rate_limit_x_primary".into(),
+            limit(7.0, "1h", "2026-11-20T12:30:00Z"),
+        );
+        s.metrics.insert(
+            "rate_limit_secondary".into(),
+            limit(95.0, "7d", "2026-11-25T00:00:00Z"),
+        );
+        s.metrics.insert(
+            "rate_limit_primary".into(),
+            limit(31.0, "5h", "2026-11-20T11:30:00Z"),
+        );
+        let out = limits(&[&s], Zone::Utc);
+        let order: Vec<&str> = out
+            .match_indices("Limit ")
+            .map(|(i, _)| &out[i..i + 10])
+            .collect();
+        assert_eq!(order, ["Limit 5h</", "Limit 7d</", "Limit x 1h"]);
+        // 5h reset at 11:30, before the snapshot's 12:00: said, not drawn.
+        assert!(
+            out.contains(r#"style="width:0.0%"></span></span><span>reset since 2026-11-20 11:30"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"gauge high"><span style="width:95.0%"></span></span><span>95% used · resets 2026-11-25 00:00"#), "{out}");
+    }
+}
