@@ -141,11 +141,18 @@ pub enum Command {
 /// `openusage report`.
 #[derive(Debug, Args)]
 pub struct Report {
-    /// What each row is
+    /// What each row is, or `html`: one self-contained page of charts and tables
     #[arg(value_enum)]
     pub by: ReportBy,
     #[command(flatten)]
     pub flags: ReportFlags,
+    /// The page's file, `-` for standard output (`html` only)
+    /// [default: openusage-report.html]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the page's file when it exists (`html` only)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// A report reads its flags as its own (`args.since`), whether it was
@@ -220,6 +227,8 @@ pub enum ReportBy {
     Monthly,
     Session,
     Project,
+    /// One self-contained HTML page: cards, charts and tables
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

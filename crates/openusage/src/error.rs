@@ -37,6 +37,27 @@ pub enum Error {
     #[error("{0}")]
     Format(String),
 
+    /// `-o`/`--force` given to a report that writes no file.
+    #[error("-o/--output and --force are for `report html` only")]
+    PageOnly,
+
+    /// The page's file exists and `--force` was not given.
+    #[error("{} exists: add --force to replace it, or choose another file with -o", path.display())]
+    PageExists { path: PathBuf },
+
+    /// The page's file is there but is no regular file (a directory, a
+    /// device): never replaced, whatever `--force` says.
+    #[error("{} is not a regular file: choose another file with -o", path.display())]
+    PageTarget { path: PathBuf },
+
+    /// The page could not be written (nothing was left in its place).
+    #[error("cannot write {}: {source}", path.display())]
+    PageWrite {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
     /// A document (`what`: the report, the snapshot) cannot be encoded.
     #[error("cannot encode the {what} as JSON: {source}")]
     Json {
@@ -67,9 +88,16 @@ impl Error {
             | Error::Timezone(_)
             | Error::UnknownProvider { .. }
             | Error::EmptyRange { .. }
-            | Error::Format(_) => 2,
+            | Error::Format(_)
+            | Error::PageOnly
+            | Error::PageExists { .. }
+            | Error::PageTarget { .. } => 2,
             Error::Live(live::Error::Signal(n)) => u8::try_from(128 + n).unwrap_or(1),
-            Error::Json { .. } | Error::Live(_) | Error::StdoutClosed | Error::Output(_) => 1,
+            Error::Json { .. }
+            | Error::Live(_)
+            | Error::StdoutClosed
+            | Error::Output(_)
+            | Error::PageWrite { .. } => 1,
         }
     }
 

@@ -5,6 +5,7 @@ mod blocks;
 mod detect;
 mod man;
 mod report;
+mod report_html;
 mod report_json;
 mod report_layout;
 mod shortfall;
@@ -135,7 +136,15 @@ fn run_with(
     };
     let report = |registry, by, flags: &ReportFlags| {
         let flags = flags.clone();
-        report::run(&context(registry)?, &Report { by, flags })
+        report::run(
+            &context(registry)?,
+            &Report {
+                by,
+                flags,
+                output: None,
+                force: false,
+            },
+        )
     };
     let view = |registry, page, v: &View, window| {
         view::run(context(registry)?, page, v, window).map(Output::from)

@@ -29,6 +29,11 @@ pub fn run(ctx: &Context<'_>, args: &Report) -> Result<Output> {
             return Err(Error::EmptyRange { since, until });
         }
     }
+    match args.by {
+        ReportBy::Html => return super::report_html::run(ctx, args),
+        _ if args.output.is_some() || args.force => return Err(Error::PageOnly),
+        _ => {}
+    }
     let collected = collect_once(ctx, accounts_for(ctx, args.provider.as_deref())?);
     // The terminal's width when stdout is one: a table on screen fits it.
     // A terminal that says it has no columns says nothing.
@@ -63,11 +68,7 @@ pub(super) fn render(
         range,
         layout,
     };
-    let filter = Filter {
-        agent: args.agent.clone(),
-        project: (args.project.as_deref()).map(|p| report::Project::parse(p, ctx.env)),
-    };
-    let out = table_or_json(&head, &sources, &filter)?;
+    let out = table_or_json(&head, &sources, &filter(ctx, args))?;
     let snapshots = collected.iter().map(|c| &c.snapshot);
     let partial = shortfall::partial(snapshots, args.allow_partial);
     let mut output = shortfall::finish(out, &notes(collected), args.json, partial);
@@ -76,6 +77,14 @@ pub(super) fn render(
         output.text = fit_lines(&output.text, width);
     }
     Ok(output)
+}
+
+/// The sessions `--agent` and `--project` keep.
+pub(super) fn filter(ctx: &Context<'_>, args: &Report) -> Filter {
+    Filter {
+        agent: args.agent.clone(),
+        project: (args.project.as_deref()).map(|p| report::Project::parse(p, ctx.env)),
+    }
 }
 
 /// The report `head` says, of the sessions `filter` keeps, in its order.
@@ -145,7 +154,7 @@ fn period(args: &Report) -> Option<Period> {
             WeekStart::Sunday => Weekday::Sun,
         })),
         ReportBy::Monthly => Some(Period::Month),
-        ReportBy::Session | ReportBy::Project => None,
+        ReportBy::Session | ReportBy::Project | ReportBy::Html => None,
     }
 }
 
@@ -165,6 +174,7 @@ impl Head<'_> {
             ReportBy::Monthly => "monthly",
             ReportBy::Session => "session",
             ReportBy::Project => "project",
+            ReportBy::Html => "html",
         }
     }
 
@@ -178,6 +188,7 @@ impl Head<'_> {
             ReportBy::Monthly => "Monthly usage".to_owned(),
             ReportBy::Session => "Sessions".to_owned(),
             ReportBy::Project => "Projects".to_owned(),
+            ReportBy::Html => "Usage".to_owned(),
         };
         // Said for sessions and projects always, for periods when not the
         // usual oldest first.
