@@ -1,14 +1,17 @@
 //! Finding transcript files under a set of roots.
 
 use std::collections::hash_map::Entry;
-use std::ffi::OsStr;
 use std::fs::{self, Metadata};
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::stamp::Stamp;
+use listing::{Item, Listing};
+
+mod listing;
 
 /// What walking a set of roots found.
 #[derive(Debug, Default)]
@@ -214,7 +217,6 @@ impl Walk {
             self.found.roots_read.push(root.path.clone());
             return;
         }
-        let mut pending = Vec::new();
         let dir = Dir {
             path: root.path.clone(),
             canonical,
@@ -226,15 +228,23 @@ impl Walk {
             Err(e) => return self.unreadable_root(root, e.to_string()),
         };
         self.found.roots_read.push(root.path.clone());
-        self.list(&dir, entries, root.recursive, &mut pending);
-        while let Some(dir) = pending.pop() {
-            match fs::read_dir(&dir.path) {
-                Ok(entries) => self.list(&dir, entries, true, &mut pending),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => self.found.dirs_unreadable.push(Problem {
-                    path: dir.path,
-                    reason: e.to_string(),
-                }),
+        let mut pending = Vec::new();
+        let first = listing::list(&dir, entries, root.recursive, &self.suffixes);
+        self.take(first, &mut pending);
+        // Depth by depth: the directories queued are listed on all cores,
+        // then taken in in the order they were queued.
+        while !pending.is_empty() {
+            let suffixes = &self.suffixes;
+            let listings: Vec<_> = pending
+                .par_iter()
+                .map(|dir| listing::read(dir, suffixes))
+                .collect();
+            pending.clear();
+            for listed in listings.into_iter().flatten() {
+                match listed {
+                    Ok(listing) => self.take(listing, &mut pending),
+                    Err(problem) => self.found.dirs_unreadable.push(problem),
+                }
             }
         }
     }
@@ -246,69 +256,22 @@ impl Walk {
         });
     }
 
-    /// Takes the wanted files of one directory, and queues its
-    /// subdirectories when `recursive`.
-    fn list(&mut self, dir: &Dir, entries: fs::ReadDir, recursive: bool, pending: &mut Vec<Dir>) {
+    /// Takes in one directory's listing: its wanted files, and its
+    /// subdirectories queued in `pending` (unless entered already).
+    fn take(&mut self, listing: Listing, pending: &mut Vec<Dir>) {
         self.found.dirs_entered += 1;
-        for entry in entries {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    self.found.dirs_unreadable.push(Problem {
-                        path: dir.path.clone(),
-                        reason: e.to_string(),
-                    });
-                    break;
-                }
-            };
-            // The entry's own type, from the listing (no link followed).
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let name = entry.file_name();
-            let wanted = self.wanted(&name);
-            if kind.is_dir() {
-                if !recursive {
-                    continue;
-                }
-                if let Ok(meta) = entry.metadata() {
-                    let canonical = dir.canonical.join(&name);
-                    self.enter(entry.path(), canonical, &meta, pending);
-                }
-            } else if kind.is_symlink() {
-                if !wanted && !recursive {
-                    continue;
-                }
-                let path = entry.path();
-                // Dangling links and link loops are passed over.
-                let Ok(meta) = fs::metadata(&path) else {
-                    continue;
-                };
-                let wanted_here = if meta.is_dir() { recursive } else { wanted };
-                if !wanted_here {
-                    continue;
-                }
-                let Ok(canonical) = fs::canonicalize(&path) else {
-                    continue;
-                };
-                if meta.is_dir() {
-                    self.enter(path, canonical, &meta, pending);
-                } else {
-                    self.file(canonical, &meta);
-                }
-            } else if wanted {
-                if !kind.is_file() {
-                    self.found.files_special += 1;
-                } else if let Ok(meta) = entry.metadata() {
-                    self.file(dir.canonical.join(&name), &meta);
-                }
+        for item in listing.items {
+            match item {
+                Item::Dir {
+                    path,
+                    canonical,
+                    meta,
+                } => self.enter(path, canonical, &meta, pending),
+                Item::File { canonical, meta } => self.file(canonical, &meta),
+                Item::Special => self.found.files_special += 1,
             }
         }
-    }
-
-    fn wanted(&self, name: &OsStr) -> bool {
-        let name = name.as_encoded_bytes();
-        self.suffixes.iter().any(|s| name.ends_with(s.as_bytes()))
+        self.found.dirs_unreadable.extend(listing.problem);
     }
 
     /// Queues a directory met below a root, unless it was entered already
@@ -501,6 +464,35 @@ mod tests {
         assert_eq!(names, ["a.jsonl", "agent.jsonl"]);
         assert_eq!(found.roots_read, [root]);
         assert_eq!(found.dirs_entered, 4);
+    }
+
+    /// Directories of one depth are listed on all cores: a wide and deep
+    /// tree gives every file once, in path order, with its stamp, and each
+    /// directory listed once, however the listings were shared out.
+    #[test]
+    fn a_wide_tree_listed_on_all_cores_gives_each_file_once_in_path_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("sessions");
+        let mut want = Vec::new();
+        for w in 0..40 {
+            for depth in 0..3 {
+                let dir = (0..=depth).fold(root.join(format!("w{w:02}")), |d, i| {
+                    if i == 0 { d } else { d.join(format!("d{i}")) }
+                });
+                let file = dir.join(format!("s{depth}.jsonl"));
+                touch(&file);
+                touch(&dir.join("notes.txt"));
+                want.push(fs::canonicalize(&file).unwrap());
+            }
+        }
+        want.sort();
+        let found = find_files(&[Root::tree(&root)], &["jsonl"]);
+        assert_eq!(found.files, want);
+        assert_eq!(found.stamps.len(), want.len());
+        assert_eq!(found.file_roots, vec![0; want.len()]);
+        // The root, then 40 workspaces, each with two directories below.
+        assert_eq!(found.dirs_entered, 1 + 40 * 3);
+        assert!(found.dirs_unreadable.is_empty());
     }
 
     #[test]
