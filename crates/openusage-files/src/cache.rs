@@ -299,6 +299,27 @@ impl<S: Incremental> ScanCache<S> {
         self.changed.store(true, Ordering::Relaxed);
         Ok(outcome)
     }
+
+    /// [`ScanCache::scan`] of a file the walk just found with `stamp`: the
+    /// reading made at that very stamp is taken without a second `stat` of
+    /// the file. A file that changes after the walk is read at the next
+    /// collection, whose walk sees its new stamp, as kept countings are
+    /// (`counting.rs`).
+    pub(crate) fn scan_found(
+        &self,
+        path: &Path,
+        stamp: Option<Stamp>,
+        start: impl FnOnce() -> S,
+    ) -> io::Result<Outcome<S>> {
+        if let Some(stamp) = stamp {
+            let files = self.lock();
+            let known = files.get(path.as_os_str()).filter(|e| e.stamp == stamp);
+            if let Some(entry) = known {
+                return Ok(entry.outcome());
+            }
+        }
+        self.scan(path, start)
+    }
 }
 
 impl<S> ScanCache<S> {

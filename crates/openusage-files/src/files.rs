@@ -116,11 +116,14 @@ pub(crate) fn read_found<S: Scanned + Incremental + Send + Sync>(
     progress.files_found(found.files.len() as u64);
     // Files are independent until counting: read them on every core. The
     // results come back in path order whatever order they finish in.
+    let stamps = (found.stamps.len() == found.files.len()).then_some(&found.stamps);
     let scanned: Vec<io::Result<Outcome<S>>> = found
         .files
         .par_iter()
-        .map(|path| {
-            let scan = cache.scan(path, || start(path));
+        .enumerate()
+        .map(|(i, path)| {
+            let stamp = stamps.map(|s| s[i]);
+            let scan = cache.scan_found(path, stamp, || start(path));
             progress.file_read();
             scan
         })
