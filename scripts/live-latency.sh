@@ -15,6 +15,10 @@
 #     shown total is appended to an existing session file, and the pane is
 #     captured every few milliseconds until the tile's total changes; the
 #     time from just before the write to the first capture that shows it.
+#     APPEND_TO says which file: `newest` (default), the session started
+#     last, as an agent at work writes (its turns are counted on from the
+#     last counting), or `first`, the first path in byte order, an old
+#     session resumed (everything is counted again).
 # The capture itself takes a few ms, so figures are upper bounds to ~10 ms.
 set -eu
 
@@ -47,12 +51,19 @@ before=$(cpu)
 sleep 10
 echo "idle CPU over 10 s: $(($(cpu) - before)) ticks of $(getconf CLK_TCK)/s"
 
-file=$(find "$home/.pi/agent/sessions" -name '*.jsonl' | sort | head -1)
+case ${APPEND_TO:-newest} in
+    first) file=$(find "$home/.pi/agent/sessions" -name '*.jsonl' | sort | head -1) ;;
+    # Sessions are named by their start; subagents' files are not sessions.
+    newest) file=$(find "$home/.pi/agent/sessions" "$home/.omp/agent/sessions" -name '[0-9]*.jsonl' \
+        -printf '%f %p\n' 2>/dev/null | sort | tail -1 | cut -d' ' -f2-) ;;
+    *) echo "APPEND_TO is newest or first" >&2; exit 2 ;;
+esac
+echo "appending to $file"
 for round in $(seq 1 "$rounds" | grep -v '^0$'); do
     shown=$(total)
     case $shown in
-        *B\ total) tokens=$(awk -v n="${shown% total}" 'BEGIN { printf "%d", n * 2e8 }') ;;
-        *M\ total) tokens=$(awk -v n="${shown% total}" 'BEGIN { printf "%d", n * 2e5 }') ;;
+        *B\ total) tokens=$(awk -v n="${shown% total}" 'BEGIN { printf "%.0f", n * 2e8 }') ;;
+        *M\ total) tokens=$(awk -v n="${shown% total}" 'BEGIN { printf "%.0f", n * 2e5 }') ;;
         *) tokens=1000000 ;;
     esac
     line=$(printf '{"type":"message","id":"lat%05d","timestamp":"2026-11-20T11:00:%02d.000Z","message":{"role":"assistant","content":[{"type":"text","text":"done"}],"provider":"anthropic","model":"claude-sonnet-4-5","usage":{"input":%d,"output":0,"cacheRead":0,"cacheWrite":0,"cost":{"total":1.5}},"timestamp":17951724%05d}}' "$round" "$((round % 60))" "$tokens" "$round")

@@ -91,6 +91,7 @@ impl Provider for ClaudeCodeProvider {
 
 impl FileAgent for ClaudeCodeProvider {
     type Scan = file::FileScan;
+    type Seen = ();
 
     const ID: &'static str = "claude_code";
     const NAME: &'static str = "Claude Code";

@@ -76,6 +76,7 @@ impl Provider for CodexProvider {
 
 impl FileAgent for CodexProvider {
     type Scan = file::FileScan;
+    type Seen = ();
 
     const ID: &'static str = "codex";
     const NAME: &'static str = "Codex";

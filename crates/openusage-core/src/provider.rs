@@ -260,6 +260,10 @@ pub struct CollectContext<'a> {
     /// The directory where readings are kept between runs (under the
     /// user's cache directory); `None` with `--no-cache`.
     pub cache_dir: Option<&'a Path>,
+    /// The account will be collected again in this process (a live view's
+    /// refreshes): it may then keep in memory what makes counting after a
+    /// small change cheap, which a one-shot command would only pay for.
+    pub again: bool,
 }
 
 /// No prices, for contexts that name none.
@@ -276,6 +280,7 @@ impl<'a> CollectContext<'a> {
             pricing: &NO_PRICING,
             progress,
             cache_dir: None,
+            again: false,
         }
     }
 }
@@ -287,6 +292,7 @@ impl fmt::Debug for CollectContext<'_> {
             .field("now", &self.clock.now())
             .field("zone", &self.zone)
             .field("progress", &self.progress)
+            .field("again", &self.again)
             .finish()
     }
 }

@@ -34,7 +34,11 @@ use serde::de::DeserializeOwned;
 use crate::cache::{Incremental, ScanCache};
 use crate::counting::{Counting, Inputs, LastCounting};
 use crate::files::{self, Reading, Scanned};
+use crate::grown::Grown;
 use crate::walk::{self, Found, Root};
+use on::CountingOn;
+
+mod on;
 
 /// What a provider of files says about its agent's files; the hooks
 /// [`FileAccount`] calls, in the order its module overview gives.
@@ -107,6 +111,55 @@ pub trait FileAgent: Send + Sync + fmt::Debug + 'static {
         let _ = tags;
         self.count(scans, counted)
     }
+
+    /// What a counting leaves behind for [`FileAgent::count_more`] (Pi: the
+    /// copy key of every turn); `()` for an agent that always counts
+    /// afresh.
+    type Seen: Send + Sync + 'static;
+
+    /// [`FileAgent::count_tagged`], and what it leaves behind to count on
+    /// from; by default nothing, so every change is counted afresh.
+    fn count_seen(
+        &self,
+        scans: &[Arc<Self::Scan>],
+        tags: &[Option<&'static str>],
+        counted: Counted,
+    ) -> (Counted, Option<Self::Seen>) {
+        (self.count_tagged(scans, tags, counted), None)
+    }
+
+    /// Counts on after files only grew. The protocol, for an account
+    /// collected again in one process, which keeps the state between
+    /// collections:
+    ///
+    /// 1. a full counting ([`FileAgent::count_seen`]) left `seen`, and
+    ///    `counted()` gives that counting again (its kept form, restored at
+    ///    the new `now`; `None` when it cannot be, as with another zone):
+    ///    the agent calls it once it found it can count on, so a change it
+    ///    declines costs no restoring; every later call got `seen` back as
+    ///    the previous one left it;
+    /// 2. the same number of files were found, under the same roots, and
+    ///    `grown` holds, in walk order, each reading that is not the very
+    ///    one counted before, paired with that one by position: the agent
+    ///    checks that each pair is the same file and that the new reading
+    ///    only adds to the old (same header, same sessions and titles,
+    ///    every old turn as it was);
+    /// 3. it returns the counting of the readings now, exactly what a
+    ///    full counting of them would give, with `seen` brought up to date;
+    ///    or `None`, with `seen` untouched, when it cannot be sure of that
+    ///    (a pair that is not an append, a new turn that copies one counted
+    ///    before): then every reading is counted afresh.
+    ///
+    /// By default always `None`.
+    fn count_more(
+        &self,
+        seen: &mut Self::Seen,
+        grown: &[Grown<'_, Self::Scan>],
+        counted: impl FnOnce() -> Option<Counted>,
+    ) -> Option<Counted> {
+        let _ = (seen, grown, counted);
+        None
+    }
 }
 
 /// The account option listing directories read besides the others.
@@ -137,6 +190,9 @@ pub struct FileAccount<A: FileAgent> {
     pub scans: ScanCache<A::Scan>,
     /// The last counting, and what it was made from.
     last: LastCounting,
+    /// The last counting with what the agent needs to count on from it,
+    /// when the account is collected again in this process.
+    on: CountingOn<A>,
 }
 
 impl<A: FileAgent> FileAccount<A> {
@@ -149,6 +205,7 @@ impl<A: FileAgent> FileAccount<A> {
             extra_dirs: Vec::new(),
             scans: ScanCache::default(),
             last: LastCounting::default(),
+            on: CountingOn::default(),
         }
     }
 
@@ -243,15 +300,32 @@ impl<A: FileAgent> FileAccount<A> {
             .iter()
             .map(|&i| roots.get(i).and_then(|r| r.tag))
             .collect();
-        let start = Counted::priced(now, ctx.zone, pricing);
-        let counted = self.agent.count_tagged(&reading.scans, &tags, start);
+        let scans = &reading.scans;
+        let on = self
+            .on
+            .count(&self.agent, scans, &tags, now, ctx.zone, &pricing);
+        let counted_on = on.is_some();
+        let (counted, seen) = match on {
+            Some(counted) => (counted, None),
+            None => {
+                let start = Counted::priced(now, ctx.zone, pricing);
+                self.agent.count_seen(scans, &tags, start)
+            }
+        };
         let kept = inputs.zip(reading.file_counts()).zip(counted.keep());
-        if let Some(((inputs, files), kept)) = kept {
-            self.last.set(Counting {
-                inputs,
-                files,
-                kept,
-            });
+        let Some(((inputs, files), kept)) = kept else {
+            self.on.clear();
+            return (reading, counted);
+        };
+        let counting = self.last.set(Counting {
+            inputs,
+            files,
+            kept,
+        });
+        match seen {
+            _ if counted_on => self.on.advance(scans, counting),
+            Some(seen) if ctx.again => self.on.set(scans, tags, seen, counting),
+            _ => self.on.clear(),
         }
         (reading, counted)
     }
@@ -417,6 +491,7 @@ mod tests {
 
     impl FileAgent for Tally {
         type Scan = Numbers;
+        type Seen = ();
         const ID: &'static str = "tally";
         const NAME: &'static str = "Tally";
         const BINARY: &'static str = "tally";
@@ -435,42 +510,87 @@ mod tests {
                 replies: Vec::new(),
             }
         }
-        fn count(&self, files: &[Arc<Numbers>], mut counted: Counted) -> Counted {
+        fn count(&self, files: &[Arc<Numbers>], counted: Counted) -> Counted {
             self.0.fetch_add(1, Ordering::SeqCst);
-            for file in files {
-                for &output in &file.replies {
-                    counted.aggregator.add(&Record {
-                        session: &file.session,
-                        at: DateTime::UNIX_EPOCH,
-                        model: "m",
-                        upstream_provider: None,
-                        workspace: None,
-                        kind: kind::ASSISTANT,
-                        subkind: None,
-                        response_model: None,
-                        tokens: Tokens {
-                            output,
-                            ..Tokens::default()
-                        },
-                        cache_write_1h: 0,
-                        cost_usd: None,
-                        origin: Default::default(),
-                    });
-                    counted.counted += 1;
+            add_replies(files.iter().map(|f| (&f.session, &f.replies[..])), counted)
+        }
+        fn count_seen(
+            &self,
+            files: &[Arc<Numbers>],
+            _: &[Option<&'static str>],
+            counted: Counted,
+        ) -> (Counted, Option<()>) {
+            (self.count(files, counted), Some(()))
+        }
+        /// Counts the replies each file gained, when it only gained some.
+        fn count_more(
+            &self,
+            _: &mut (),
+            grown: &[Grown<'_, Numbers>],
+            counted: impl FnOnce() -> Option<Counted>,
+        ) -> Option<Counted> {
+            for g in grown {
+                if !g.after.replies.starts_with(&g.before.replies)
+                    || g.after.session != g.before.session
+                {
+                    return None;
                 }
             }
-            counted
+            let more = grown
+                .iter()
+                .map(|g| (&g.after.session, &g.after.replies[g.before.replies.len()..]));
+            Some(add_replies(more, counted()?))
         }
+    }
+
+    /// Counts each reply of each session into `counted`.
+    fn add_replies<'a>(
+        files: impl Iterator<Item = (&'a String, &'a [u64])>,
+        mut counted: Counted,
+    ) -> Counted {
+        for (session, replies) in files {
+            for &output in replies {
+                counted.aggregator.add(&Record {
+                    session,
+                    at: DateTime::UNIX_EPOCH,
+                    model: "m",
+                    upstream_provider: None,
+                    workspace: None,
+                    kind: kind::ASSISTANT,
+                    subkind: None,
+                    response_model: None,
+                    tokens: Tokens {
+                        output,
+                        ..Tokens::default()
+                    },
+                    cache_write_1h: 0,
+                    cost_usd: None,
+                    origin: Default::default(),
+                });
+                counted.counted += 1;
+            }
+        }
+        counted
     }
 
     /// Collects `account` with the cache directory `cache`, and says whether
     /// it counted.
     fn collect(account: &FileAccount<Tally>, cache: Option<&Path>) -> (Snapshot, bool) {
+        collect_with(account, cache, false)
+    }
+
+    /// [`collect`], for an account collected `again` in this process or not.
+    fn collect_with(
+        account: &FileAccount<Tally>,
+        cache: Option<&Path>,
+        again: bool,
+    ) -> (Snapshot, bool) {
         let env = Env::new(Path::new("/nonexistent"));
         let clock = FixedClock(DateTime::UNIX_EPOCH);
         let progress = Progress::default();
         let ctx = CollectContext {
             cache_dir: cache,
+            again,
             ..CollectContext::new(&env, &clock, &progress)
         };
         let countings = account.agent.0;
@@ -547,6 +667,49 @@ mod tests {
         fresh.save(&cache).unwrap();
         let other = FileAccount::new(tally, "u", Some(dir.clone()));
         assert!(collect(&other, Some(&cache)).1);
+    }
+
+    #[test]
+    fn collected_again_an_append_is_counted_on_and_anything_else_afresh() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("files");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.jsonl");
+        std::fs::write(&file, "1\n2\n").unwrap();
+        std::fs::write(dir.join("b.jsonl"), "4\n").unwrap();
+        static COUNTINGS: AtomicUsize = AtomicUsize::new(0);
+        let tally = Tally(&COUNTINGS);
+        let account = FileAccount::new(tally, "t", Some(dir.clone()));
+        let (first, counted) = collect_with(&account, None, true);
+        assert!(counted);
+        assert_eq!(tokens(&first), Some(7));
+        // An append: the agent counts on from the last counting.
+        std::fs::write(&file, "1\n2\n8\n").unwrap();
+        let (grown, counted) = collect_with(&account, None, true);
+        assert!(!counted, "counted afresh after an append");
+        assert_eq!(tokens(&grown), Some(15));
+        let fresh = FileAccount::new(tally, "t", Some(dir.clone()));
+        assert_eq!(grown, collect(&fresh, None).0);
+        // And again from there.
+        std::fs::write(dir.join("b.jsonl"), "4\n16\n").unwrap();
+        let (twice, counted) = collect_with(&account, None, true);
+        assert!(!counted);
+        assert_eq!(tokens(&twice), Some(31));
+        // What the agent declines (a rewritten line), a new file and a
+        // removed one are counted afresh.
+        std::fs::write(&file, "1\n3\n8\n").unwrap();
+        let (rewritten, counted) = collect_with(&account, None, true);
+        assert!(counted);
+        assert_eq!(tokens(&rewritten), Some(32));
+        std::fs::write(dir.join("c.jsonl"), "64\n").unwrap();
+        assert!(collect_with(&account, None, true).1);
+        std::fs::remove_file(dir.join("c.jsonl")).unwrap();
+        assert!(collect_with(&account, None, true).1);
+        // Not collected again: nothing is kept to count on from.
+        let once = FileAccount::new(tally, "t", Some(dir.clone()));
+        assert!(collect(&once, None).1);
+        std::fs::write(&file, "1\n3\n8\n5\n").unwrap();
+        assert!(collect(&once, None).1, "counted on without `again`");
     }
 
     #[test]

@@ -115,10 +115,12 @@ impl LastCounting {
         self.lock().clone().filter(|c| c.inputs == inputs)
     }
 
-    /// Remembers `counting` as the last one.
-    pub fn set(&self, counting: Counting) {
-        *self.lock() = Some(Arc::new(counting));
+    /// Remembers `counting` as the last one, and gives it back shared.
+    pub fn set(&self, counting: Counting) -> Arc<Counting> {
+        let counting = Arc::new(counting);
+        *self.lock() = Some(counting.clone());
         self.changed.store(true, Ordering::Relaxed);
+        counting
     }
 
     /// Writes the last counting to `path` for `owner` when it changed since

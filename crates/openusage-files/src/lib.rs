@@ -13,6 +13,10 @@
 //!   with a fingerprint of the files' stamps it was made from, so that an
 //!   unchanged tree is answered after the walk alone, without decoding a
 //!   reading or counting a turn;
+//! - [`Grown`] and [`FileAgent::count_more`]: in an account collected again
+//!   in one process (a live view), files that only grew are counted on from
+//!   the last counting, their new turns alone, where the agent can be sure
+//!   that gives what a full counting would;
 //! - [`read_roots`] / [`Reading`]: every file read (or remembered) on every
 //!   core, the counters of what was read and dropped, and the status they
 //!   make;
@@ -79,6 +83,7 @@
 //!
 //! impl FileAgent for Toy {
 //!     type Scan = ToyFile;
+//!     type Seen = ();
 //!     const ID: &'static str = "toy";
 //!     const NAME: &'static str = "Toy";
 //!     const BINARY: &'static str = "toy";
@@ -158,6 +163,7 @@ mod agent;
 mod cache;
 mod counting;
 mod files;
+mod grown;
 mod stable_hash;
 mod stamp;
 mod walk;
@@ -166,4 +172,5 @@ pub use agent::{EXTRA_DIRS_OPTION, FileAccount, FileAgent, detect};
 pub use cache::disk::{path_bytes, remove_abandoned};
 pub use cache::{FORMAT, Incremental, ScanCache, read_all, read_all_with};
 pub use files::{Diagnostics, Reading, Scanned, counting_order, read_roots};
+pub use grown::Grown;
 pub use walk::Root;

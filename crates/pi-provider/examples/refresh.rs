@@ -1,8 +1,9 @@
 //! Times a refresh on a corpus: `cargo run --release -p pi-provider --example
-//! refresh -- <HOME>`. Collects the Pi account once (cold, page cache warm),
-//! again with nothing changed, then after appending 1 MB (a tool result and
-//! a turn) to the largest-but-one file; the file is put back as it was
-//! afterwards. Prints one JSON line. Used by scripts/bench.sh; the figures
+//! refresh -- <HOME>`. Collects the Pi account as the live view does (cold,
+//! page cache warm), again with nothing changed, then after appending 1 MB
+//! (a tool result and a turn) to the largest-but-one file (an old session
+//! resumed: counted afresh) and to the newest session (counted on); each
+//! file is put back as it was afterwards. Prints one JSON line; the figures
 //! are in docs/performance.md.
 
 use std::fs::{self, OpenOptions};
@@ -20,7 +21,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = Env::new(&home);
     let clock = FixedClock(chrono::DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")?.to_utc());
     let progress = Progress::default();
-    let ctx = CollectContext::new(&env, &clock, &progress);
+    // As the live view collects: the account is collected again.
+    let ctx = CollectContext {
+        again: true,
+        ..CollectContext::new(&env, &clock, &progress)
+    };
     let account = PiProvider.load_account(
         &AccountConfig::new("pi", "pi"),
         &LoadContext {
@@ -42,19 +47,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let unchanged = (0..5)
         .map(|_| timed("nothing changed"))
         .fold(f64::MAX, f64::min);
-    let target = second_largest(&home.join(".pi/agent/sessions"))?;
-    let before = fs::metadata(&target)?.len();
-    append_megabyte(&target)?;
-    let appended = timed("1 MB appended");
-    OpenOptions::new()
-        .write(true)
-        .open(&target)?
-        .set_len(before)?;
+    // An old session resumed (counted afresh), then the newest one, which
+    // is last in counting order (its new turns counted on).
+    let sessions = home.join(".pi/agent/sessions");
+    let resumed = appended(&second_largest(&sessions)?, || timed("1 MB appended"))?;
+    timed("the file put back");
+    let newest = newest(&[sessions, home.join(".omp/agent/sessions")])?;
+    let appended_newest = appended(&newest, || timed("1 MB appended to the newest session"))?;
     println!(
-        r#"{{"files":{},"cold_ms":{cold:.1},"refresh_unchanged_ms":{unchanged:.1},"refresh_1mb_append_ms":{appended:.1}}}"#,
-        progress.files_read() / 7
+        r#"{{"files":{},"cold_ms":{cold:.1},"refresh_unchanged_ms":{unchanged:.1},"refresh_1mb_append_ms":{resumed:.1},"refresh_1mb_append_newest_ms":{appended_newest:.1}}}"#,
+        progress.files_read() / 9
     );
     Ok(())
+}
+
+/// `timed()` after appending 1 MB to `target`; the file is put back after.
+fn appended(target: &Path, timed: impl FnOnce() -> f64) -> std::io::Result<f64> {
+    let before = fs::metadata(target)?.len();
+    append_megabyte(target)?;
+    let ms = timed();
+    OpenOptions::new()
+        .write(true)
+        .open(target)?
+        .set_len(before)?;
+    Ok(ms)
+}
+
+/// The newest session under `roots`: Pi and Oh My Pi name a file by its
+/// session's start.
+fn newest(roots: &[PathBuf]) -> std::io::Result<PathBuf> {
+    let mut files = Vec::new();
+    for root in roots.iter().filter(|r| r.is_dir()) {
+        files.extend(walk(root)?);
+    }
+    // Subagents' files (named by the agent) are not sessions of their own.
+    let name = |p: &PathBuf| p.file_name().map(|n| n.to_owned());
+    files
+        .into_iter()
+        .filter(|p| {
+            name(p).is_some_and(|n| n.as_encoded_bytes().first().is_some_and(u8::is_ascii_digit))
+        })
+        .max_by_key(name)
+        .ok_or_else(|| std::io::Error::other("no transcripts"))
 }
 
 /// The second-largest transcript: big, but not the outlier.

@@ -7,15 +7,15 @@
 //! the walk found the files in.
 
 use std::cmp::Ordering;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use openusage_core::aggregate::Counted;
 use openusage_core::usage::{Origin, Record};
-use openusage_files::counting_order;
+use openusage_files::{Grown, counting_order};
 use rustc_hash::FxHashSet;
 
-use crate::file::FileScan;
+use crate::file::{FileScan, FileTurn};
 use crate::roots;
 use crate::turn::Key;
 
@@ -30,8 +30,17 @@ pub fn count<'a>(scans: impl IntoIterator<Item = &'a FileScan>, counted: Counted
 /// title record says which agent wrote it ([`agent`]).
 pub fn count_tagged<'a>(
     scans: impl IntoIterator<Item = (&'a FileScan, Option<&'a str>)>,
-    mut counted: Counted,
+    counted: Counted,
 ) -> Counted {
+    count_seen(scans, counted).0
+}
+
+/// [`count_tagged`], and the copy key of every turn seen (counted or
+/// copied), to count on from with [`count_more`].
+pub fn count_seen<'a>(
+    scans: impl IntoIterator<Item = (&'a FileScan, Option<&'a str>)>,
+    mut counted: Counted,
+) -> (Counted, Seen) {
     let mut scans: Vec<(&FileScan, &str)> = scans
         .into_iter()
         .filter(|(s, _)| !s.skipped())
@@ -42,40 +51,140 @@ pub fn count_tagged<'a>(
     // old table and the new one at once, half again its size, at the
     // moment the most is held.
     let turns = scans.iter().map(|(s, _)| s.turns.len()).sum();
-    let mut seen: FxHashSet<Key> = FxHashSet::with_capacity_and_hasher(turns, Default::default());
+    let mut seen = Seen {
+        keys: FxHashSet::with_capacity_and_hasher(turns, Default::default()),
+        last: scans.last().map(|(s, _)| owned_order_key(s)),
+    };
     counted.zero = scans.iter().map(|(s, _)| s.turns_zero).sum();
     for (scan, agent) in scans {
-        for t in &scan.turns {
-            if let Some(key) = t.key {
-                if !seen.insert(key) {
-                    counted.duplicate += 1;
-                    continue;
-                }
-            }
-            let session = &scan.sessions[t.session as usize];
-            let names = scan.names_of(t);
-            counted.aggregator.add(&Record {
-                session: &session.id,
-                at: scan.when(t),
-                model: &names.model,
-                upstream_provider: names.provider.as_deref(),
-                workspace: session.workspace.as_deref(),
-                kind: t.kind.name(),
-                subkind: names.subkind.as_deref(),
-                response_model: names.response_model.as_deref(),
-                tokens: t.tokens,
-                cache_write_1h: 0,
-                cost_usd: t.cost_usd,
-                origin: Origin {
-                    agent: Some(agent),
-                    title: scan.title(t.session as usize),
-                    cwd: session.cwd.as_deref(),
-                },
-            });
-            counted.counted += 1;
-        }
+        add_turns(&mut counted, &mut seen, scan, agent, &scan.turns);
     }
-    counted
+    (counted, seen)
+}
+
+/// What a counting saw: the copy key of every turn, counted or copied, and
+/// the place in counting order of the last file.
+#[derive(Debug, Default)]
+pub struct Seen {
+    keys: FxHashSet<Key>,
+    last: Option<(Option<DateTime<Utc>>, PathBuf)>,
+}
+
+/// Counts `turns` of `scan` (written by `agent`) into `counted`: a turn
+/// whose copy key was seen before is a copy, counted as such only.
+fn add_turns(
+    counted: &mut Counted,
+    seen: &mut Seen,
+    scan: &FileScan,
+    agent: &str,
+    turns: &[FileTurn],
+) {
+    for t in turns {
+        if let Some(key) = t.key {
+            if !seen.keys.insert(key) {
+                counted.duplicate += 1;
+                continue;
+            }
+        }
+        let session = &scan.sessions[t.session as usize];
+        let names = scan.names_of(t);
+        counted.aggregator.add(&Record {
+            session: &session.id,
+            at: scan.when(t),
+            model: &names.model,
+            upstream_provider: names.provider.as_deref(),
+            workspace: session.workspace.as_deref(),
+            kind: t.kind.name(),
+            subkind: names.subkind.as_deref(),
+            response_model: names.response_model.as_deref(),
+            tokens: t.tokens,
+            cache_write_1h: 0,
+            cost_usd: t.cost_usd,
+            origin: Origin {
+                agent: Some(agent),
+                title: scan.title(t.session as usize),
+                cwd: session.cwd.as_deref(),
+            },
+        });
+        counted.counted += 1;
+    }
+}
+
+/// Counts on from a counting of the readings before `grown` (which left
+/// `seen`, and which `counted()` gives again): the turns the last file in
+/// counting order added, when every file only grew, no other file gained a
+/// turn, and no new turn copies a turn seen before; else `None`, `seen`
+/// untouched. (See `FileAgent::count_more` for the protocol.)
+///
+/// Only the last file may gain turns so that every sum is added up in the
+/// order a full counting adds it (costs are floating point, and the ledger
+/// numbers sessions and models as they are met): the file a live session
+/// writes is usually the last, as its header is the latest. A new turn
+/// that copies one seen before is left to a full counting too: which copy
+/// wins depends on where the other sits in file order. Forks are new
+/// files, which a full counting takes anyway.
+pub fn count_more(
+    seen: &mut Seen,
+    grown: &[Grown<'_, FileScan>],
+    counted: impl FnOnce() -> Option<Counted>,
+) -> Option<Counted> {
+    // A file without a header then and now was never counted.
+    let grown: Vec<&Grown<'_, FileScan>> = grown
+        .iter()
+        .filter(|g| !(g.before.skipped() && g.after.skipped()))
+        .collect();
+    if !grown.iter().all(|g| only_grew(g.before, g.after)) {
+        return None;
+    }
+    let gaining: Vec<&&Grown<'_, FileScan>> =
+        grown.iter().filter(|g| !new_turns(g).is_empty()).collect();
+    let last = seen.last.as_ref().map(|(at, path)| (*at, path.as_path()));
+    match gaining.as_slice() {
+        [] => {}
+        [g] if Some(order_key(g.after)) == last => {}
+        _ => return None,
+    }
+    let copies = gaining
+        .iter()
+        .flat_map(|g| new_turns(g))
+        .any(|t| t.key.is_some_and(|k| seen.keys.contains(&k)));
+    if copies {
+        return None;
+    }
+    let mut counted = counted()?;
+    for g in &grown {
+        counted.zero += g.after.turns_zero - g.before.turns_zero;
+    }
+    for g in gaining {
+        let agent = agent(g.after, g.tag);
+        add_turns(&mut counted, seen, g.after, agent, new_turns(g));
+    }
+    Some(counted)
+}
+
+/// The turns `g`'s file gained.
+fn new_turns<'a>(g: &Grown<'a, FileScan>) -> &'a [FileTurn] {
+    &g.after.turns[g.before.turns.len()..]
+}
+
+/// True when `after` is a later reading of the same file as `before` that
+/// only adds to it: every turn, session and name counted before as it was,
+/// with the same title and agent, and no turn dated by the file's time
+/// while that time moved.
+fn only_grew(before: &FileScan, after: &FileScan) -> bool {
+    let (turns, sessions) = (before.turns.len(), before.sessions.len());
+    let same_titles = (0..sessions).all(|s| before.title(s) == after.title(s));
+    let dated_alike = before.mtime == after.mtime || before.turns.iter().all(|t| t.at.is_some());
+    before.path == after.path
+        && !before.skipped()
+        && before.first_header == after.first_header
+        && before.titled == after.titled
+        && after.turns_zero >= before.turns_zero
+        && after.turns.get(..turns) == Some(&before.turns[..])
+        && after.sessions.get(..sessions) == Some(&before.sessions[..])
+        && after.names.get(..before.names.len()) == Some(&before.names[..])
+        && same_titles
+        && dated_alike
 }
 
 /// The agent that wrote a file: Oh My Pi when the file was first found
@@ -91,6 +200,12 @@ pub fn agent(scan: &FileScan, tag: Option<&str>) -> &'static str {
 /// First header timestamp, then canonical path (see [`counting_order`]).
 fn file_order(a: &FileScan, b: &FileScan) -> Ordering {
     counting_order(order_key(a), order_key(b))
+}
+
+/// [`order_key`], owned.
+fn owned_order_key(scan: &FileScan) -> (Option<DateTime<Utc>>, PathBuf) {
+    let (at, path) = order_key(scan);
+    (at, path.to_path_buf())
 }
 
 fn order_key(scan: &FileScan) -> (Option<DateTime<Utc>>, &Path) {
@@ -145,6 +260,8 @@ mod tests {
         counted.aggregator.fill(&mut snap);
         snap.metrics[metric].used
     }
+
+    mod more;
 
     fn parent_and_fork() -> (FileScan, FileScan) {
         let parent = file(

@@ -27,7 +27,7 @@ use openusage_core::aggregate::Counted;
 use openusage_core::{
     AccountConfig, AccountError, AccountReader, Detection, Env, LoadContext, Provider, Tool,
 };
-use openusage_files::{FileAccount, FileAgent, Root};
+use openusage_files::{FileAccount, FileAgent, Grown, Root};
 
 /// Oh My Pi's binary.
 pub const OMP_BINARY: &str = "omp";
@@ -84,6 +84,7 @@ impl Provider for PiProvider {
 
 impl FileAgent for PiProvider {
     type Scan = file::FileScan;
+    type Seen = count::Seen;
 
     const ID: &'static str = "pi";
     const NAME: &'static str = "Pi";
@@ -121,6 +122,29 @@ impl FileAgent for PiProvider {
             .enumerate()
             .map(|(i, s)| (&**s, tags.get(i).copied().flatten()));
         count::count_tagged(tagged, counted)
+    }
+
+    fn count_seen(
+        &self,
+        scans: &[Arc<file::FileScan>],
+        tags: &[Option<&'static str>],
+        counted: Counted,
+    ) -> (Counted, Option<count::Seen>) {
+        let tagged = scans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&**s, tags.get(i).copied().flatten()));
+        let (counted, seen) = count::count_seen(tagged, counted);
+        (counted, Some(seen))
+    }
+
+    fn count_more(
+        &self,
+        seen: &mut count::Seen,
+        grown: &[Grown<'_, file::FileScan>],
+        counted: impl FnOnce() -> Option<Counted>,
+    ) -> Option<Counted> {
+        count::count_more(seen, grown, counted)
     }
 }
 

@@ -30,6 +30,17 @@ fn collect_in(env: &Env, account: &PiAccount) -> Snapshot {
     openusage_core::collect_once(account, env, now().0)
 }
 
+/// As a live view collects: the account is collected again in this
+/// process, so it counts on from its last counting where it can.
+fn collect_live(env: &Env, account: &PiAccount) -> Snapshot {
+    let (clock, progress) = (now(), openusage_core::Progress::default());
+    let ctx = openusage_core::CollectContext {
+        again: true,
+        ..openusage_core::CollectContext::new(env, &clock, &progress)
+    };
+    account.collect(&ctx).snapshot
+}
+
 fn default_account() -> PiAccount {
     PiAccount::new(PiProvider, "pi", None)
 }
@@ -285,7 +296,7 @@ fn a_second_collect_sees_a_turn_appended_inside_a_workspace_folder() {
     let env = Env::new(home.path());
     let account = default_account();
     assert_eq!(
-        collect_in(&env, &account).metrics["total_tokens"].used,
+        collect_live(&env, &account).metrics["total_tokens"].used,
         MetricValue::Count(3500)
     );
 
@@ -296,7 +307,7 @@ fn a_second_collect_sees_a_turn_appended_inside_a_workspace_folder() {
     text.push_str(&second);
     text.push('\n');
     fs::write(&file, text).unwrap();
-    let refreshed = collect_in(&env, &account);
+    let refreshed = collect_live(&env, &account);
     assert_eq!(
         refreshed.metrics["total_tokens"].used,
         MetricValue::Count(3500 + 2510)
@@ -341,7 +352,7 @@ fn refreshing_after_every_kind_of_change_equals_a_fresh_full_reading() {
     let env = Env::new(home.path());
     let kept = default_account();
     let check = |step: &str| {
-        let refreshed = collect_in(&env, &kept);
+        let refreshed = collect_live(&env, &kept);
         let fresh = collect_in(&env, &default_account());
         assert_eq!(refreshed, fresh, "after {step}");
         refreshed
@@ -419,5 +430,30 @@ fn refreshing_after_every_kind_of_change_equals_a_fresh_full_reading() {
     assert!(
         forked.diagnostics["turns_duplicate"].as_u64()
             > grown.diagnostics["turns_duplicate"].as_u64()
+    );
+
+    // A new session, a turn appended to it, then a copy of a turn counted
+    // before. (Here a file whose header time does not parse sorts last, so
+    // these are counted afresh; `a_second_collect_…` and count::tests::more
+    // have the turns counted on.)
+    let latest = sessions.join("--home-alice-code-cli--/2026-11-20T11-30-00-000Z_latest.jsonl");
+    let header = r#"{"type":"session","version":3,"id":"latest","timestamp":"2026-11-20T11:30:00.000Z","cwd":"/home/alice/code/cli"}"#;
+    let turn_at = |id: &str, ms: &str| new_turn.replace("z9", id).replace("1795161999000", ms);
+    fs::write(
+        &latest,
+        format!("{header}\n{}\n", turn_at("l1", "1795164000000")),
+    )
+    .unwrap();
+    let started = check("adding the latest session");
+    append(&latest, &format!("{}\n", turn_at("l2", "1795164100000")));
+    let more = check("appending a turn to the last file in counting order");
+    assert!(
+        more.metrics["total_tokens"].used.as_f64() > started.metrics["total_tokens"].used.as_f64()
+    );
+    append(&latest, &format!("{}\n", turn_at("l1", "1795164000000")));
+    let copied_again = check("appending a copy of a turn counted before");
+    assert_eq!(
+        copied_again.diagnostics["turns_duplicate"].as_u64(),
+        more.diagnostics["turns_duplicate"].as_u64().map(|d| d + 1)
     );
 }

@@ -82,6 +82,7 @@ impl Context<'_> {
             pricing: &self.pricing,
             progress,
             cache_dir: self.cache_dir.as_deref(),
+            again: false,
         }
     }
 

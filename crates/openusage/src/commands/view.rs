@@ -88,6 +88,7 @@ impl Source for Accounts {
             pricing: &self.pricing,
             progress,
             cache_dir: self.cache_dir.as_deref(),
+            again: true,
         };
         self.accounts
             .iter()
