@@ -173,8 +173,9 @@ fn new_turns<'a>(g: &Grown<'a, FileScan>) -> &'a [FileTurn] {
 /// while that time moved.
 fn only_grew(before: &FileScan, after: &FileScan) -> bool {
     let (turns, sessions) = (before.turns.len(), before.sessions.len());
-    let same_titles = (0..sessions).all(|s| before.title(s) == after.title(s));
-    let dated_alike = before.mtime == after.mtime || before.turns.iter().all(|t| t.at.is_some());
+    // Each whole-file check only once the cheap ones have passed.
+    let same_titles = || (0..sessions).all(|s| before.title(s) == after.title(s));
+    let dated_alike = || before.mtime == after.mtime || before.turns.iter().all(|t| t.at.is_some());
     before.path == after.path
         && !before.skipped()
         && before.first_header == after.first_header
@@ -183,8 +184,8 @@ fn only_grew(before: &FileScan, after: &FileScan) -> bool {
         && after.turns.get(..turns) == Some(&before.turns[..])
         && after.sessions.get(..sessions) == Some(&before.sessions[..])
         && after.names.get(..before.names.len()) == Some(&before.names[..])
-        && same_titles
-        && dated_alike
+        && same_titles()
+        && dated_alike()
 }
 
 /// The agent that wrote a file: Oh My Pi when the file was first found
