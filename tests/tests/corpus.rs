@@ -5,7 +5,7 @@
 //! same, without the cache, filling it, and from it warm.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use corpus_gen::{Config, Stats, generate};
 use openusage_e2e::{assert_json_eq, openusage, run, tree_state};
@@ -136,17 +136,23 @@ fn check(document: &str, stats: &Stats) {
     assert_eq!(sum("total_tokens"), stats.tokens());
 }
 
-#[test]
-fn a_generated_home_is_counted_exactly_as_corpus_gen_wrote_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let home = tmp.path().join("home");
-    let cache = tmp.path().join("cache");
-    let stats = generate(&Config {
+/// A corpus generated in `dir` (its home, and a cache directory beside
+/// it), with what corpus-gen says it wrote.
+fn generated(dir: &Path) -> (PathBuf, PathBuf, Stats) {
+    let home = dir.join("home");
+    let config = Config {
         out: home.clone(),
         size: SIZE,
         seed: SEED,
-    })
-    .expect("generate the corpus");
+    };
+    let stats = generate(&config).expect("generate the corpus");
+    (home, dir.join("cache"), stats)
+}
+
+#[test]
+fn a_generated_home_is_counted_exactly_as_corpus_gen_wrote_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (home, cache, stats) = generated(tmp.path());
 
     // The corpus holds what makes counting hard, or the test proves less
     // than it says: forks whose copies must count once, Oh My Pi beside Pi
@@ -213,14 +219,7 @@ fn touch_later(file: &Path, secs: u64) {
 #[test]
 fn a_warm_run_after_each_change_prints_what_a_cold_run_prints() {
     let tmp = tempfile::tempdir().unwrap();
-    let home = tmp.path().join("home");
-    let cache = tmp.path().join("cache");
-    generate(&Config {
-        out: home.clone(),
-        size: SIZE,
-        seed: SEED,
-    })
-    .expect("generate the corpus");
+    let (home, cache, _) = generated(tmp.path());
     let mut last = snapshot(&home, &cache, &[]);
     let files = transcripts(&home);
     assert!(files.len() > 10);
@@ -270,14 +269,7 @@ fn a_warm_run_after_each_change_prints_what_a_cold_run_prints() {
 #[test]
 fn a_warm_run_at_another_now_zone_or_cost_mode_prints_what_a_cold_run_prints() {
     let tmp = tempfile::tempdir().unwrap();
-    let home = tmp.path().join("home");
-    let cache = tmp.path().join("cache");
-    generate(&Config {
-        out: home.clone(),
-        size: SIZE,
-        seed: SEED,
-    })
-    .expect("generate the corpus");
+    let (home, cache, _) = generated(tmp.path());
     let run_at = |flags: &[&str]| {
         let (code, out, err) = run(openusage(&home)
             .env("XDG_CACHE_HOME", &cache)
